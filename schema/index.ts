@@ -1,0 +1,5 @@
+export * from './duration.js';
+export * from './records.js';
+export * from './scalars.js';
+export * from './sdl.js';
+export * from './vocabulary.js';

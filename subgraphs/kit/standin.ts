@@ -1,0 +1,102 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { listen, readBody } from './serve.js';
+
+/**
+ * The shared plumbing of upstream stand-ins: local HTTP servers that speak a provider's real API (paths,
+ * envelopes, pagination, auth, error bodies) over bundled sample data, for the one-command demo and tests.
+ */
+
+export interface StandinRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or the raw text when it is not JSON; undefined without a body. */
+  body: unknown;
+}
+
+export interface StandinReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type StandinHandler = (request: StandinRequest) => StandinReply | Promise<StandinReply>;
+
+export interface RunningStandin {
+  /** The stand-in's origin, e.g. `http://127.0.0.1:4102`. */
+  origin: string;
+  port: number;
+  /** Requests served, by `METHOD /path` (query excluded), so that tests can assert how often we call upstream. */
+  readonly requestCounts: ReadonlyMap<string, number>;
+  totalRequests(): number;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+export interface StartStandinOptions {
+  port?: number;
+  host?: string;
+}
+
+export async function startStandin(
+  handler: StandinHandler,
+  options: StartStandinOptions = {},
+): Promise<RunningStandin> {
+  const counts = new Map<string, number>();
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'standin.invalid'}`);
+    const key = `${request.method} ${url.pathname}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    let reply: StandinReply;
+    try {
+      const text = await readBody(request, 1_000_000);
+      let body: unknown;
+      if (text) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+      }
+      reply = await handler({ method: request.method ?? 'GET', url, headers: request.headers, body });
+    } catch (error) {
+      reply = { status: 500, body: { message: `stand-in failure: ${(error as Error).message}` } };
+    }
+    const text = JSON.stringify(reply.body);
+    response.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...reply.headers,
+    });
+    response.end(text);
+  });
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port ?? 0, host);
+  return {
+    origin: `http://${host}:${port}`,
+    port,
+    requestCounts: counts,
+    totalRequests: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
+    resetCounts: () => counts.clear(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const json = (status: number, body: unknown, headers?: Record<string, string>): StandinReply => ({
+  status,
+  body,
+  headers,
+});
+
+/** The credential in an HTTP Basic header (`user:password`), or null. */
+export function basicCredentials(headers: IncomingHttpHeaders): { user: string; password: string } | null {
+  const match = /^Basic\s+(\S+)$/i.exec(headers.authorization ?? '');
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
