@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, type Env, envInt, envOptional, envString, projectRoot } from '../kit/index.js';
+import type { ProviderSource } from './harvester.js';
+
+export interface CatalogConfig {
+  /** SQLite file of the index (`:memory:` for a throwaway one). */
+  databasePath: string;
+  providers: ProviderSource[];
+  /** Seconds between scheduled harvests; 0 turns the schedule off. */
+  harvestIntervalSeconds: number;
+  /** Bearer token for `POST /admin/harvest`; without one, that endpoint only answers loopback callers. */
+  adminToken: string | null;
+}
+
+/**
+ * Reads the catalog's config. Providers come from `CATALOG_PROVIDERS` (`id=feedUrl,…`) or, by default, from the
+ * gateway's subgraph list (rover's supergraph.yaml shape): every subgraph but the catalog is harvested from
+ * `/feed` beside its GraphQL endpoint, so registering a provider is one entry in that file.
+ */
+export function readCatalogConfig(env: Env): CatalogConfig {
+  return {
+    databasePath: envString(env, 'CATALOG_DATABASE_PATH', 'data/catalog.sqlite'),
+    providers: providersFrom(env),
+    harvestIntervalSeconds: envInt(env, 'CATALOG_HARVEST_INTERVAL_S', 3600),
+    adminToken: envOptional(env, 'CATALOG_ADMIN_TOKEN'),
+  };
+}
+
+function providersFrom(env: Env): ProviderSource[] {
+  const explicit = envOptional(env, 'CATALOG_PROVIDERS');
+  if (explicit) return parseProviderList(explicit);
+  const configPath = envString(
+    env,
+    'CREDGRAPH_SUPERGRAPH_CONFIG',
+    join(projectRoot(), 'gateway', 'supergraph.yaml'),
+  );
+  return providersFromSupergraphConfig(
+    readFileSync(isAbsolute(configPath) ? configPath : join(process.cwd(), configPath), 'utf8'),
+  );
+}
+
+export function parseProviderList(list: string): ProviderSource[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [id, feedUrl] = entry.split(/=(.*)/s);
+      if (!id || !feedUrl || !URL.canParse(feedUrl)) {
+        throw new ConfigError(
+          `CATALOG_PROVIDERS entries must read id=http://host:port/feed; got ${JSON.stringify(entry)}`,
+        );
+      }
+      return { id: id.trim(), feedUrl: feedUrl.trim() };
+    });
+}
+
+export function providersFromSupergraphConfig(yamlText: string, catalogName = 'catalog'): ProviderSource[] {
+  const config = parse(yamlText) as { subgraphs?: Record<string, { routing_url?: string }> };
+  return Object.entries(config?.subgraphs ?? {})
+    .filter(([name]) => name !== catalogName)
+    .map(([name, subgraph]) => {
+      if (!subgraph?.routing_url || !URL.canParse(subgraph.routing_url)) {
+        throw new ConfigError(`subgraph ${name} in the supergraph config has no valid routing_url`);
+      }
+      return { id: name, feedUrl: new URL('/feed', subgraph.routing_url).href };
+    });
+}
