@@ -65,3 +65,15 @@ export function defineProvider<TConfig, TClient extends Closable, TDetails>(
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry of providers holds definitions of differing types.
 export type AnyProvider = ProviderDefinition<any, Closable, any>;
+
+/**
+ * How the one-command start runs a provider locally: its definition, the setting that points it at its
+ * upstream, and its stand-in. When that setting is given, the real upstream is used and no stand-in starts.
+ */
+export interface LocalProvider {
+  provider: AnyProvider;
+  /** e.g. `CREDLY_BASE_URL`. */
+  baseUrlSetting: string;
+  /** Starts the stand-in on a free port (or `port`), answering with the base URL to give the adapter. */
+  startStandin(options?: { port?: number; host?: string }): Promise<{ baseUrl: string; close(): Promise<void> }>;
+}
