@@ -36,9 +36,8 @@ function providersFrom(env: Env): ProviderSource[] {
     'CREDGRAPH_SUPERGRAPH_CONFIG',
     join(projectRoot(), 'gateway', 'supergraph.yaml'),
   );
-  return providersFromSupergraphConfig(
-    readFileSync(isAbsolute(configPath) ? configPath : join(process.cwd(), configPath), 'utf8'),
-  );
+  const path = isAbsolute(configPath) ? configPath : join(process.cwd(), configPath);
+  return providersFromSupergraphConfig(readFileSync(path, 'utf8'), env);
 }
 
 export function parseProviderList(list: string): ProviderSource[] {
@@ -57,14 +56,32 @@ export function parseProviderList(list: string): ProviderSource[] {
     });
 }
 
-export function providersFromSupergraphConfig(yamlText: string, catalogName = 'catalog'): ProviderSource[] {
+/** Expands rover's `${env.NAME}` and `${env.NAME:-default}` references, as the gateway does. */
+function expandEnv(value: string, env: Env): string {
+  return value.replace(
+    /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_match, name: string, fallback?: string) => {
+      const found = env[name];
+      if (found) return found;
+      if (fallback !== undefined) return fallback;
+      throw new ConfigError(`the supergraph config refers to \${env.${name}}, which is not set`);
+    },
+  );
+}
+
+export function providersFromSupergraphConfig(
+  yamlText: string,
+  env: Env,
+  catalogName = 'catalog',
+): ProviderSource[] {
   const config = parse(yamlText) as { subgraphs?: Record<string, { routing_url?: string }> };
   return Object.entries(config?.subgraphs ?? {})
     .filter(([name]) => name !== catalogName)
     .map(([name, subgraph]) => {
-      if (!subgraph?.routing_url || !URL.canParse(subgraph.routing_url)) {
+      const routingUrl = expandEnv(subgraph?.routing_url ?? '', env);
+      if (!URL.canParse(routingUrl)) {
         throw new ConfigError(`subgraph ${name} in the supergraph config has no valid routing_url`);
       }
-      return { id: name, feedUrl: new URL('/feed', subgraph.routing_url).href };
+      return { id: name, feedUrl: new URL('/feed', routingUrl).href };
     });
 }
