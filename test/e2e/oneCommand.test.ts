@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningLocalCatalog, startLocalCatalog } from '../../cli/start.js';
+import { startCredlyStandin } from '../../subgraphs/credly/standin/server.js';
+import { graphql } from '../fixtures/http.js';
+
+/**
+ * The one-command catalog, as a newcomer gets it: stand-ins, both providers, the catalog and the gateway, on
+ * free ports, queried only through the gateway.
+ */
+
+interface Node {
+  id: string;
+  name: string;
+  description: string | null;
+  issuer: { name: string };
+  provider: { id: string; name: string };
+  skills: Array<{ label: string }>;
+}
+interface Connection {
+  credentials: { totalCount: number; edges: Array<{ node: Node }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+}
+
+const ACCEPTANCE_QUERY =
+  '{ credentials(first: 100) { totalCount edges { node { id name issuer { name } provider { id name } } } } }';
+
+const dir = mkdtempSync(join(tmpdir(), 'credgraph-e2e-'));
+const databasePath = join(dir, 'catalog.sqlite');
+let running: RunningLocalCatalog;
+
+beforeAll(async () => {
+  running = await startLocalCatalog({ env: { ...process.env }, ports: 'free', databasePath });
+});
+
+afterAll(async () => {
+  await running?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the one-command catalog', () => {
+  it('answers the README query with credentials from both providers', async () => {
+    const result = await graphql<Connection>(running.gatewayUrl, ACCEPTANCE_QUERY);
+    expect(result.errors).toBeUndefined();
+    const { totalCount, edges } = result.data!.credentials;
+    expect(totalCount).toBeGreaterThanOrEqual(120);
+    expect(edges).toHaveLength(100);
+    const all = await walkAll(running.gatewayUrl, null);
+    expect(all.length).toBe(totalCount);
+    const prefixes = new Set(all.map((node) => node.id.split(':')[0]));
+    expect(prefixes).toEqual(new Set(['credly', 'coursera']));
+    for (const node of all) {
+      expect(node.provider.id).toBe(node.id.split(':')[0]);
+      expect(node.issuer.name).toBeTruthy();
+    }
+  });
+
+  it('finds "security" only in credentials whose text matches, from both providers', async () => {
+    const nodes = await walkAll(running.gatewayUrl, 'security');
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      const text = [node.name, node.description, node.issuer.name, ...node.skills.map((skill) => skill.label)].join(' ');
+      expect(text).toMatch(/secur/i);
+    }
+    expect(new Set(nodes.map((node) => node.provider.id))).toEqual(new Set(['credly', 'coursera']));
+  });
+
+  it('resolves the live credly field for credly credentials and null, without error, for others', async () => {
+    const [credlyId, courseraId] = await firstIdsOf(running.gatewayUrl, ['credly', 'coursera']);
+    const result = await graphql<{ a: { name: string; credly: { name: string } }; b: { credly: null } }>(
+      running.gatewayUrl,
+      `query ($a: ID!, $b: ID!) { a: credential(id: $a) { name credly { name } } b: credential(id: $b) { name credly { name } } }`,
+      { a: credlyId, b: courseraId },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.a.credly.name).toBe(result.data!.a.name);
+    expect(result.data!.b.credly).toBeNull();
+  });
+
+  it('serves an IDE page that loads nothing from another host', async () => {
+    const response = await fetch(running.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await response.text();
+    const references = [...html.matchAll(/(?:src|href)\s*=\s*["']([^"']+)["']/g)].map((match) => match[1]!);
+    expect(references.length).toBeGreaterThan(0);
+    for (const reference of references) {
+      expect(new URL(reference, running.gatewayUrl).origin).toBe(new URL(running.gatewayUrl).origin);
+    }
+  });
+});
+
+describe('pointing a provider at another upstream', () => {
+  it('uses CREDLY_BASE_URL and CREDLY_API_TOKEN without code changes', async () => {
+    const other = await startCredlyStandin({ token: 'another-org-token' });
+    const elsewhere = await startLocalCatalog({
+      env: { ...process.env, CREDLY_BASE_URL: `${other.origin}/v1/`, CREDLY_API_TOKEN: 'another-org-token' },
+      ports: 'free',
+    });
+    try {
+      expect(elsewhere.standinUrls.credly).toBeUndefined();
+      const nodes = await walkAll(elsewhere.gatewayUrl, null);
+      expect(nodes.some((node) => node.id.startsWith('credly:'))).toBe(true);
+      expect(other.totalRequests()).toBeGreaterThan(0);
+    } finally {
+      await elsewhere.close();
+      await other.close();
+    }
+  });
+
+  it('with a wrong CREDLY_API_TOKEN keeps serving, reports the harvest error and the live field error', async () => {
+    // The index from the first run persists in SQLite; the restart comes with a wrong token.
+    const [credlyId] = await firstIdsOf(running.gatewayUrl, ['credly']);
+    const restarted = await startLocalCatalog({
+      env: { ...process.env, CREDLY_API_TOKEN: 'not-the-right-token' },
+      ports: 'free',
+      databasePath,
+    });
+    try {
+      const coursera = await graphql<Connection>(
+        restarted.gatewayUrl,
+        '{ credentials(filter: {providers: ["coursera"]}, first: 5) { totalCount edges { node { id } } } }',
+      );
+      expect(coursera.errors).toBeUndefined();
+      expect(coursera.data!.credentials.totalCount).toBeGreaterThanOrEqual(60);
+
+      const status = await graphql<{
+        providers: Array<{ id: string; harvest: { state: string; lastError: string; lastErrorCode: string } }>;
+      }>(restarted.gatewayUrl, '{ providers { id harvest { state lastError lastErrorCode } } }');
+      const credly = status.data!.providers.find((provider) => provider.id === 'credly')!;
+      expect(credly.harvest.state).toBe('FAILED');
+      expect(credly.harvest.lastErrorCode).toBe('UPSTREAM_UNAUTHORIZED');
+      expect(credly.harvest.lastError).toMatch(/refused our credentials.*CREDLY_API_TOKEN/);
+      expect(credly.harvest.lastError).not.toContain('not-the-right-token');
+
+      const live = await graphql<{ credential: { name: string; credly: null } }>(
+        restarted.gatewayUrl,
+        `{ credential(id: "${credlyId}") { name credly { name } } }`,
+      );
+      expect(live.data!.credential.name).toBeTruthy();
+      expect(live.data!.credential.credly).toBeNull();
+      expect(live.errors).toHaveLength(1);
+      expect(live.errors![0]!.extensions!.code).toBe('UPSTREAM_UNAUTHORIZED');
+      expect(live.errors![0]!.path).toEqual(['credential', 'credly']);
+      expect(JSON.stringify(live)).not.toContain('not-the-right-token');
+    } finally {
+      await restarted.close();
+    }
+  });
+});
+
+async function walkAll(url: string, query: string | null): Promise<Node[]> {
+  const nodes: Node[] = [];
+  let after: string | null = null;
+  for (let guard = 0; guard < 100; guard++) {
+    const result = await graphql<Connection>(
+      url,
+      `query ($query: String, $after: String) { credentials(query: $query, first: 50, after: $after) {
+         totalCount pageInfo { hasNextPage endCursor }
+         edges { node { id name description issuer { name } provider { id name } skills { label } } } } }`,
+      { query, after },
+    );
+    expect(result.errors).toBeUndefined();
+    nodes.push(...result.data!.credentials.edges.map((edge) => edge.node));
+    if (!result.data!.credentials.pageInfo.hasNextPage) break;
+    after = result.data!.credentials.pageInfo.endCursor;
+  }
+  return nodes;
+}
+
+async function firstIdsOf(url: string, providers: string[]): Promise<string[]> {
+  return Promise.all(
+    providers.map(async (provider) => {
+      const result = await graphql<Connection>(
+        url,
+        `{ credentials(filter: {providers: ["${provider}"]}, first: 1) { edges { node { id } } } }`,
+      );
+      return result.data!.credentials.edges[0]!.node.id;
+    }),
+  );
+}
