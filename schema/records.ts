@@ -43,6 +43,45 @@ export interface CredentialRecord {
   /** ISO 8601 date-time of the upstream's last change, or of the harvest when the upstream keeps none. */
   updatedAt: string;
   provenance: ProvenanceRecord;
+  /** How this credential stacks with others (parts, wholes, preparation), as its source states it. */
+  relations?: CredentialRelationRecord[];
+  /** Identifiers beyond the id (a CTID, an OB achievement id): the same credential from two providers shares one. */
+  identifiers?: IdentifierRecord[];
+}
+
+export const RELATION_TYPES = [
+  'HAS_PART',
+  'IS_PART_OF',
+  'PREPARES_FOR',
+  'PREPARED_BY',
+  'REQUIRES',
+  'RELATED',
+] as const;
+export type RelationType = (typeof RELATION_TYPES)[number];
+
+export interface CredentialRelationRecord {
+  type: RelationType;
+  /** The related credential's global id; it may belong to another provider. */
+  target: string;
+  /** Position among the source's ordered parts (0-based), where the source gives an order. */
+  order: number | null;
+}
+
+export const IDENTIFIER_SCHEMES = [
+  'CTID',
+  'OB_ACHIEVEMENT',
+  'CREDLY_TEMPLATE',
+  'BADGR_BADGECLASS',
+  'COURSERA',
+  'EDX',
+  'URL',
+  'OTHER',
+] as const;
+export type IdentifierScheme = (typeof IDENTIFIER_SCHEMES)[number];
+
+export interface IdentifierRecord {
+  scheme: IdentifierScheme;
+  value: string;
 }
 
 export interface IssuerRecord {
@@ -75,6 +114,8 @@ export interface ProvenanceRecord {
   upstreamId: string;
   url: string | null;
   fetchedAt: string;
+  /** The upstream record as received, unmapped, so that nothing the provider said is lost. */
+  raw?: unknown;
 }
 
 export const CURRENCY_CODE = /^[A-Z]{3}$/;
@@ -139,5 +180,15 @@ export function credentialRecordProblems(record: CredentialRecord): string[] {
   if (Number.isNaN(Date.parse(record.updatedAt)))
     problems.push(`updatedAt "${record.updatedAt}" is not a date-time`);
   if (!record.provenance?.upstreamId) problems.push('provenance.upstreamId is missing');
+  for (const relation of record.relations ?? []) {
+    if (!isOneOf(RELATION_TYPES, relation.type)) problems.push(`relation type "${relation.type}" is unknown`);
+    if (!parseCredentialId(relation.target ?? ''))
+      problems.push(`relation target "${relation.target}" is not a credential id`);
+  }
+  for (const identifier of record.identifiers ?? []) {
+    if (!isOneOf(IDENTIFIER_SCHEMES, identifier.scheme))
+      problems.push(`identifier scheme "${identifier.scheme}" is unknown`);
+    if (!identifier.value) problems.push('an identifier has an empty value');
+  }
   return problems;
 }
