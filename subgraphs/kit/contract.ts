@@ -75,5 +75,8 @@ export interface LocalProvider {
   /** e.g. `CREDLY_BASE_URL`. */
   baseUrlSetting: string;
   /** Starts the stand-in on a free port (or `port`), answering with the base URL to give the adapter. */
-  startStandin(options?: { port?: number; host?: string }): Promise<{ baseUrl: string; close(): Promise<void> }>;
+  startStandin(options?: {
+    port?: number;
+    host?: string;
+  }): Promise<{ baseUrl: string; close(): Promise<void> }>;
 }

@@ -22,6 +22,28 @@ export interface StandinReply {
 
 export type StandinHandler = (request: StandinRequest) => StandinReply | Promise<StandinReply>;
 
+/**
+ * A misbehaviour to inject into a stand-in, so that tests can show how an adapter copes with a real upstream's
+ * bad days: error statuses (with `Retry-After`), garbage bodies, slowness, connections reset mid-body.
+ */
+export interface StandinFault {
+  /** Only requests whose path contains this string; every request when absent. */
+  pathIncludes?: string;
+  /** How many matching requests misbehave before the stand-in answers normally again (default 1). */
+  times?: number;
+  /** Answer with this status instead of the real answer. */
+  status?: number;
+  /** JSON body for `status`; default `{"message": "injected fault"}`. */
+  body?: unknown;
+  /** A raw body instead (e.g. text that is not JSON), sent with `status` or 200. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before answering (the real answer, unless a status or body is also given). */
+  delayMs?: number;
+  /** Send the headers and part of the real body, then destroy the connection. */
+  resetMidBody?: boolean;
+}
+
 export interface RunningStandin {
   /** The stand-in's origin, e.g. `http://127.0.0.1:4102`. */
   origin: string;
@@ -30,6 +52,8 @@ export interface RunningStandin {
   readonly requestCounts: ReadonlyMap<string, number>;
   totalRequests(): number;
   resetCounts(): void;
+  injectFault(fault: StandinFault): void;
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -43,10 +67,31 @@ export async function startStandin(
   options: StartStandinOptions = {},
 ): Promise<RunningStandin> {
   const counts = new Map<string, number>();
+  let faults: Array<StandinFault & { left: number }> = [];
+  const takeFault = (path: string) => {
+    const fault = faults.find(
+      (candidate) => !candidate.pathIncludes || path.includes(candidate.pathIncludes),
+    );
+    if (!fault) return null;
+    fault.left -= 1;
+    if (fault.left <= 0) faults = faults.filter((candidate) => candidate !== fault);
+    return fault;
+  };
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'standin.invalid'}`);
     const key = `${request.method} ${url.pathname}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    const fault = takeFault(`${url.pathname}${url.search}`);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault && (fault.status !== undefined || fault.rawBody !== undefined)) {
+      const text = fault.rawBody ?? JSON.stringify(fault.body ?? { message: 'injected fault' });
+      response.writeHead(fault.status ?? 200, {
+        'content-type': 'application/json; charset=utf-8',
+        ...fault.headers,
+      });
+      response.end(text);
+      return;
+    }
     let reply: StandinReply;
     try {
       const text = await readBody(request, 1_000_000);
@@ -68,6 +113,11 @@ export async function startStandin(
       'content-length': Buffer.byteLength(text),
       ...reply.headers,
     });
+    if (fault?.resetMidBody) {
+      response.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      setTimeout(() => response.destroy(), 10);
+      return;
+    }
     response.end(text);
   });
   const host = options.host ?? '127.0.0.1';
@@ -78,6 +128,10 @@ export async function startStandin(
     requestCounts: counts,
     totalRequests: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
     resetCounts: () => counts.clear(),
+    injectFault: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
+    clearFaults: () => {
+      faults = [];
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, type RunningStandin, startStandin, type UpstreamError, UpstreamHttp } from '../index.js';
+
+/** The kit's upstream client against a real local server that misbehaves on request. */
+let standin: RunningStandin;
+let http: UpstreamHttp;
+
+beforeAll(async () => {
+  standin = await startStandin((request) => {
+    if (request.headers.authorization !== 'Bearer good') return json(401, { detail: 'Invalid token.' });
+    return json(200, { path: request.url.pathname, query: Object.fromEntries(request.url.searchParams) });
+  });
+  http = new UpstreamHttp({
+    provider: 'demo',
+    baseUrl: `${standin.origin}/api/`,
+    headers: { authorization: 'Bearer good' },
+    credentialsSetting: 'DEMO_TOKEN',
+    timeoutMs: 300,
+    retries: 2,
+  });
+});
+
+afterAll(async () => {
+  await http.close();
+  await standin.close();
+});
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as UpstreamError,
+  );
+
+describe('UpstreamHttp', () => {
+  it('resolves paths under the base URL and sends query parameters', async () => {
+    expect(await http.getJson('things', { page: 2, empty: undefined })).toEqual({
+      path: '/api/things',
+      query: { page: '2' },
+    });
+  });
+
+  it('refuses to follow a link to another host, so credentials never leave the upstream', async () => {
+    const error = await failure(http.getJson('http://127.0.0.2:9/elsewhere'));
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
+  });
+
+  it('retries a 5xx and succeeds', async () => {
+    standin.resetCounts();
+    standin.injectFault({ status: 503, times: 2 });
+    expect(await http.getJson('flaky')).toMatchObject({ path: '/api/flaky' });
+    expect(standin.requestCounts.get('GET /api/flaky')).toBe(3);
+  });
+
+  it('honours Retry-After on 429, then reports rate limiting when it persists', async () => {
+    standin.injectFault({ status: 429, headers: { 'retry-after': '1' }, times: 1 });
+    const started = Date.now();
+    await http.getJson('limited');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    standin.injectFault({ status: 429, headers: { 'retry-after': '0' }, times: 5 });
+    expect((await failure(http.getJson('limited'))).code).toBe('UPSTREAM_RATE_LIMITED');
+    standin.clearFaults();
+  });
+
+  it('maps 401 to UPSTREAM_UNAUTHORIZED naming the setting, never the token', async () => {
+    const bad = new UpstreamHttp({
+      provider: 'demo',
+      baseUrl: `${standin.origin}/api/`,
+      headers: { authorization: 'Bearer s3cr3t-value' },
+      credentialsSetting: 'DEMO_TOKEN',
+    });
+    const error = await failure(bad.getJson('things'));
+    await bad.close();
+    expect(error.code).toBe('UPSTREAM_UNAUTHORIZED');
+    expect(error.upstreamStatus).toBe(401);
+    expect(error.message).toBe(
+      'demo: the upstream refused our credentials (HTTP 401) (check DEMO_TOKEN): Invalid token.',
+    );
+  });
+
+  it('reports a body that is not JSON, a slow upstream and a reset connection precisely', async () => {
+    standin.injectFault({ rawBody: '<html>oops</html>' });
+    expect((await failure(http.getJson('garbage'))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    standin.injectFault({ delayMs: 1_000, times: 3 });
+    expect((await failure(http.getJson('slow'))).code).toBe('UPSTREAM_TIMEOUT');
+    standin.clearFaults();
+    standin.injectFault({ resetMidBody: true, times: 3 });
+    expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE']).toContain(
+      (await failure(http.getJson('reset'))).code,
+    );
+    standin.clearFaults();
+  });
+
+  it('reports an upstream that is down', async () => {
+    const down = new UpstreamHttp({ provider: 'demo', baseUrl: 'http://127.0.0.1:9/', retries: 0 });
+    const error = await failure(down.getJson('x'));
+    await down.close();
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(error.message).toMatch(/cannot reach the upstream at http:\/\/127.0.0.1:9/);
+  });
+});
