@@ -1,0 +1,187 @@
+import type { ParsedId } from '../../schema/index.js';
+import {
+  decodeCursor,
+  defineProvider,
+  encodeCursor,
+  type FeedPage,
+  type FeedRequest,
+  InvalidCursorError,
+  UpstreamError,
+} from '../kit/index.js';
+import { CredlyClient } from './client.js';
+import { isCredlyId, readConfig } from './config.js';
+import {
+  type CredlyBadgeTemplateDetails,
+  credlyDetailsResolvers,
+  credlyDetailsTypeDefs,
+  toDetails,
+} from './details.js';
+import { CREDLY_PROVIDER_ID, toCredentialRecord } from './mapping.js';
+import type { CredlyBadgeTemplate } from './upstream.js';
+
+/** Only these reach the feed; the rest (archived, draft, private) are skipped. */
+export const FEED_FILTER = 'state::active';
+/** A stable order for paging; see README "Quirks" on sorting. */
+export const FEED_SORT = 'name';
+/** Templates fetched at once by `loadDetails`: Credly has no multi-get and documents no rate limit. */
+export const DETAILS_CONCURRENCY = 4;
+
+/** Where the feed stands: which configured organization, and the upstream's link to its next page. */
+interface FeedCursor {
+  v: 1;
+  /** Index into the configured organization ids. */
+  org: number;
+  /** That organization's id, so that a cursor from another configuration is refused rather than misread. */
+  orgId: string;
+  /** Credly's `next_page_url` within that organization, or null to start at its first page. */
+  next: string | null;
+}
+
+function isFeedCursor(value: unknown): value is FeedCursor {
+  const cursor = value as FeedCursor;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    cursor.v === 1 &&
+    Number.isInteger(cursor.org) &&
+    cursor.org >= 0 &&
+    typeof cursor.orgId === 'string' &&
+    (cursor.next === null || typeof cursor.next === 'string')
+  );
+}
+
+/** Whether a template may be shown publicly at all: Credly's `public` flag, and not an unpublished draft. */
+export function isPublished(template: CredlyBadgeTemplate): boolean {
+  return template.public === true && template.state !== 'draft';
+}
+
+/** Whether a template belongs in the feed: published and active. */
+export function isFeedable(template: CredlyBadgeTemplate): boolean {
+  return isPublished(template) && template.state === 'active';
+}
+
+/**
+ * One upstream page per feed page: the configured organizations in order, each paged through Credly's own
+ * `next_page_url`, so that the cursor carries all state and the feed stays stateless.
+ */
+export async function credlyFeedPage(client: CredlyClient, request: FeedRequest): Promise<FeedPage> {
+  const organizationIds = client.config.organizationIds;
+  const cursor = request.cursor === null ? firstCursor(organizationIds) : readCursor(client, request.cursor);
+  if (!cursor) return { items: [], nextCursor: null };
+
+  const organization = await client.organization(cursor.orgId);
+  const page = cursor.next
+    ? await client.badgeTemplatesPage(cursor.orgId, cursor.next)
+    : await client.listBadgeTemplates(cursor.orgId, {
+        per: Math.min(request.limit, client.config.pageSize),
+        filter: FEED_FILTER,
+        sort: FEED_SORT,
+      });
+
+  const fetchedAt = new Date().toISOString();
+  const since = request.updatedSince === null ? null : Date.parse(request.updatedSince);
+  const items = page.data
+    .filter(isFeedable)
+    .filter((template) => since === null || !(Date.parse(template.updated_at ?? '') < since))
+    .map((template) => toCredentialRecord(template, organization, fetchedAt));
+
+  const next = page.metadata.next_page_url ?? null;
+  let nextCursor: FeedCursor | null;
+  if (next) {
+    nextCursor = { v: 1, org: cursor.org, orgId: cursor.orgId, next };
+  } else if (cursor.org + 1 < organizationIds.length) {
+    nextCursor = { v: 1, org: cursor.org + 1, orgId: organizationIds[cursor.org + 1]!, next: null };
+  } else {
+    nextCursor = null;
+  }
+  return { items, nextCursor: nextCursor && encodeCursor(nextCursor) };
+}
+
+function firstCursor(organizationIds: readonly string[]): FeedCursor | null {
+  const first = organizationIds[0];
+  return first === undefined ? null : { v: 1, org: 0, orgId: first, next: null };
+}
+
+function readCursor(client: CredlyClient, raw: string): FeedCursor {
+  const cursor = decodeCursor(raw, isFeedCursor);
+  if (
+    !cursor ||
+    client.config.organizationIds[cursor.org] !== cursor.orgId ||
+    (cursor.next !== null && !client.isBadgeTemplatesPageUrl(cursor.orgId, cursor.next))
+  ) {
+    throw new InvalidCursorError();
+  }
+  return cursor;
+}
+
+/**
+ * Live details, one result per ref in order. Credly has no multi-get, so templates are fetched a few at a
+ * time (each id once, however often it is asked for). A 401 fails the whole batch, since no other item could
+ * fare better; other failures are that item's Error.
+ */
+export async function loadCredlyDetails(
+  client: CredlyClient,
+  refs: readonly ParsedId[],
+): Promise<Array<CredlyBadgeTemplateDetails | null | Error>> {
+  const results: Array<CredlyBadgeTemplateDetails | null | Error> = refs.map(() => null);
+  const positions = new Map<string, number[]>();
+  refs.forEach((ref, index) => {
+    const own = ref.provider === CREDLY_PROVIDER_ID && ref.kind === 'template' && isCredlyId(ref.upstreamId);
+    if (!own) return;
+    const id = ref.upstreamId.toLowerCase();
+    positions.set(id, [...(positions.get(id) ?? []), index]);
+  });
+
+  let refused: UpstreamError | null = null;
+  await forEachConcurrently([...positions.keys()], DETAILS_CONCURRENCY, async (templateId) => {
+    if (refused) return;
+    let result: CredlyBadgeTemplateDetails | null | Error;
+    try {
+      const found = await client.findBadgeTemplate(templateId);
+      result = found && isPublished(found.template) ? toDetails(found.template) : null;
+    } catch (error) {
+      if (error instanceof UpstreamError && error.code === 'UPSTREAM_UNAUTHORIZED') {
+        refused ??= error;
+        return;
+      }
+      result = error instanceof Error ? error : new Error(String(error));
+    }
+    for (const index of positions.get(templateId) ?? []) results[index] = result;
+  });
+  if (refused) throw refused;
+  return results;
+}
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let nextIndex = 0;
+  const worker = async () => {
+    while (nextIndex < items.length) {
+      const item = items[nextIndex++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** The Credly provider: badge templates of the configured organizations, as credentials. */
+export const credlyProvider = defineProvider({
+  info: {
+    id: CREDLY_PROVIDER_ID,
+    name: 'Credly',
+    kind: 'BADGE_PLATFORM',
+    url: 'https://www.credly.com',
+  },
+  readConfig,
+  createClient: (config) => new CredlyClient(config),
+  feedPage: credlyFeedPage,
+  loadDetails: loadCredlyDetails,
+  details: {
+    typeName: 'CredlyBadgeTemplate',
+    typeDefs: credlyDetailsTypeDefs,
+    resolvers: credlyDetailsResolvers,
+  },
+});
