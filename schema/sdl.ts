@@ -1,3 +1,4 @@
+import { IDENTIFIER_SCHEMES } from './records.js';
 import {
   CREDENTIAL_TYPES,
   DELIVERY_MODES,
@@ -37,6 +38,8 @@ ${enumBlock('DeliveryMode', 'How the learning or assessment is delivered.', DELI
 
 ${enumBlock('ProviderKind', 'The shape of upstream a provider adapts.', PROVIDER_KINDS)}
 
+${enumBlock('IdentifierScheme', 'The scheme of an identifier a credential is known by beyond its id.', IDENTIFIER_SCHEMES)}
+
 ${enumBlock('SkillFramework', 'Where a skill label comes from; PROVIDER is the provider\u2019s own free text.', SKILL_FRAMEWORKS)}
 
 """An amount of money. An amount of 0 means free."""
@@ -75,6 +78,21 @@ type Credential @key(fields: "id") {
   languages: [String!]!
   updatedAt: DateTime!
   provenance: Provenance!
+  "Identifiers beyond the id: a CTID, an Open Badges achievement id, …"
+  identifiers: [Identifier!]!
+  "The same credential as published by other providers (a shared identifier, or the same issuer and name)."
+  sameAs: [Credential!]!
+  "Credentials this one is a part of (a certification it stacks into), in either source's telling."
+  isPartOf: [Credential!]!
+  "Credentials that are parts of this one, in the source's order where it gives one."
+  hasPart: [Credential!]!
+  "Credentials this one prepares for."
+  preparesFor: [Credential!]!
+}
+
+type Identifier {
+  scheme: IdentifierScheme!
+  value: String!
 }
 
 """Where a credential record came from."""
@@ -127,16 +145,26 @@ type HarvestStatus {
 
 """A skill a credential teaches, assesses or certifies, as its provider labels it."""
 type SkillAlignment {
-  skill: Skill!
+  "The canonical skill the label stands for; null when the skills vocabulary has no match (the label is kept)."
+  skill: Skill
   "The label as the provider wrote it."
   label: String!
   framework: SkillFramework!
   code: String
   url: URL
+  "How sure the match to the canonical skill is, from 0 to 1; null when unmatched."
+  confidence: Float
+  match: SkillMatchKind
 }
 
+enum SkillMatchKind {
+  EXACT
+  ALT_LABEL
+  FUZZY
+}
+
+"""A canonical skill (owned by the skills subgraph)."""
 type Skill @key(fields: "id") {
   id: ID!
-  name: String!
 }
 `;

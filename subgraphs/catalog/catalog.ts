@@ -6,6 +6,7 @@ import { type RouteHandler, type RunningServer, readBody, sendJson, serveSubgrap
 import type { CatalogConfig } from './config.js';
 import { Harvester } from './harvester.js';
 import { catalogResolvers, createCatalogContext } from './resolvers.js';
+import { SkillsClient } from './skillsClient.js';
 import { CatalogStore } from './store.js';
 import { catalogTypeDefs } from './typeDefs.js';
 
@@ -27,7 +28,8 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
   const { config } = options;
   if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
   const store = new CatalogStore(config.databasePath);
-  const harvester = new Harvester(store, config.providers, options.log);
+  const skills = config.skillsUrl ? new SkillsClient(config.skillsUrl) : null;
+  const harvester = new Harvester(store, config.providers, options.log, skills);
   const schema = buildSubgraphSchema({
     typeDefs: parse(catalogTypeDefs),
     // biome-ignore lint/suspicious/noExplicitAny: resolver maps are untyped at this boundary.

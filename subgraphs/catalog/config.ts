@@ -12,7 +12,12 @@ export interface CatalogConfig {
   harvestIntervalSeconds: number;
   /** Bearer token for `POST /admin/harvest`; without one, that endpoint only answers loopback callers. */
   adminToken: string | null;
+  /** The skills subgraph's `/normalize` endpoint; without it, skill labels are indexed as the providers wrote them. */
+  skillsUrl?: string | null;
 }
+
+/** The subgraph that normalises skill labels rather than serving credentials. */
+export const SKILLS_SUBGRAPH = 'skills';
 
 /**
  * Reads the catalog's config. Providers come from `CATALOG_PROVIDERS` (`id=feedUrl,…`) or, by default, from the
@@ -20,24 +25,32 @@ export interface CatalogConfig {
  * `/feed` beside its GraphQL endpoint, so registering a provider is one entry in that file.
  */
 export function readCatalogConfig(env: Env): CatalogConfig {
+  const subgraphs = supergraphSubgraphs(env);
+  const skills = subgraphs.find((subgraph) => subgraph.name === SKILLS_SUBGRAPH);
+  const explicit = envOptional(env, 'CATALOG_PROVIDERS');
   return {
     databasePath: envString(env, 'CATALOG_DATABASE_PATH', 'data/catalog.sqlite'),
-    providers: providersFrom(env),
+    providers: explicit
+      ? parseProviderList(explicit)
+      : subgraphs
+          .filter((subgraph) => subgraph.name !== 'catalog' && subgraph.name !== SKILLS_SUBGRAPH)
+          .map((subgraph) => ({ id: subgraph.name, feedUrl: new URL('/feed', subgraph.routingUrl).href })),
+    skillsUrl:
+      envOptional(env, 'CATALOG_SKILLS_URL') ??
+      (skills ? new URL('/normalize', skills.routingUrl).href : null),
     harvestIntervalSeconds: envInt(env, 'CATALOG_HARVEST_INTERVAL_S', 3600),
     adminToken: envOptional(env, 'CATALOG_ADMIN_TOKEN'),
   };
 }
 
-function providersFrom(env: Env): ProviderSource[] {
-  const explicit = envOptional(env, 'CATALOG_PROVIDERS');
-  if (explicit) return parseProviderList(explicit);
+function supergraphSubgraphs(env: Env): Array<{ name: string; routingUrl: string }> {
   const configPath = envString(
     env,
     'CREDGRAPH_SUPERGRAPH_CONFIG',
     join(projectRoot(), 'gateway', 'supergraph.yaml'),
   );
   const path = isAbsolute(configPath) ? configPath : join(process.cwd(), configPath);
-  return providersFromSupergraphConfig(readFileSync(path, 'utf8'), env);
+  return subgraphsOfSupergraphConfig(readFileSync(path, 'utf8'), env);
 }
 
 export function parseProviderList(list: string): ProviderSource[] {
@@ -69,19 +82,17 @@ function expandEnv(value: string, env: Env): string {
   );
 }
 
-export function providersFromSupergraphConfig(
+/** The subgraphs a supergraph config lists, with their routing URLs (env references expanded). */
+export function subgraphsOfSupergraphConfig(
   yamlText: string,
   env: Env,
-  catalogName = 'catalog',
-): ProviderSource[] {
+): Array<{ name: string; routingUrl: string }> {
   const config = parse(yamlText) as { subgraphs?: Record<string, { routing_url?: string }> };
-  return Object.entries(config?.subgraphs ?? {})
-    .filter(([name]) => name !== catalogName)
-    .map(([name, subgraph]) => {
-      const routingUrl = expandEnv(subgraph?.routing_url ?? '', env);
-      if (!URL.canParse(routingUrl)) {
-        throw new ConfigError(`subgraph ${name} in the supergraph config has no valid routing_url`);
-      }
-      return { id: name, feedUrl: new URL('/feed', routingUrl).href };
-    });
+  return Object.entries(config?.subgraphs ?? {}).map(([name, subgraph]) => {
+    const routingUrl = expandEnv(subgraph?.routing_url ?? '', env);
+    if (!URL.canParse(routingUrl)) {
+      throw new ConfigError(`subgraph ${name} in the supergraph config has no valid routing_url`);
+    }
+    return { name, routingUrl };
+  });
 }

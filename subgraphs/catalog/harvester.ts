@@ -1,5 +1,7 @@
 import type { CredentialRecord } from '../../schema/index.js';
 import { FeedClient, FeedError } from './feedClient.js';
+import type { IndexedCredential } from './skills.js';
+import type { SkillsClient } from './skillsClient.js';
 import type { CatalogStore } from './store.js';
 
 export interface ProviderSource {
@@ -32,6 +34,7 @@ export class Harvester {
     private readonly store: CatalogStore,
     private readonly sources: readonly ProviderSource[],
     private readonly log: (line: string) => void = () => {},
+    private readonly skills: SkillsClient | null = null,
   ) {
     for (const source of sources) store.registerProvider(source.id, source.feedUrl);
   }
@@ -72,7 +75,10 @@ export class Harvester {
         if (!page.nextCursor) break;
         cursor = page.nextCursor;
       }
-      const { removed } = this.store.replaceProviderCredentials(source.id, records);
+      const { removed } = this.store.replaceProviderCredentials(
+        source.id,
+        await this.canonicalize(source.id, records),
+      );
       const finished = Date.now();
       this.store.updateProvider(source.id, {
         state: 'OK',
@@ -86,6 +92,12 @@ export class Harvester {
       );
       return { provider: source.id, ok: true, count: records.length, removed, rejected, error: null };
     } catch (error) {
+      if (error instanceof FeedError && error.code === 'NOT_FOUND' && records.length === 0) {
+        // A subgraph without a feed (the skills subgraph, say) is not a provider: it is not listed as one.
+        this.store.forgetProvider(source.id);
+        this.log(`${source.id} serves no feed: not harvested`);
+        return { provider: source.id, ok: true, count: 0, removed: 0, rejected: 0, error: null };
+      }
       const message = (error as Error).message;
       this.store.updateProvider(source.id, {
         state: 'FAILED',
@@ -98,7 +110,19 @@ export class Harvester {
     }
   }
 
-  close(): Promise<void> {
-    return this.feeds.close();
+  /** Canonical skills for the records' labels; without the skills service, labels are indexed as they are. */
+  private async canonicalize(provider: string, records: CredentialRecord[]): Promise<IndexedCredential[]> {
+    if (!this.skills) return records;
+    try {
+      return await this.skills.canonicalize(records);
+    } catch (error) {
+      this.log(`${provider}: skill labels indexed without normalisation (${(error as Error).message})`);
+      return records;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.feeds.close();
+    await this.skills?.close();
   }
 }

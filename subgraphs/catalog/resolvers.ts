@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { type CredentialRecord, durationToHours, scalarResolvers } from '../../schema/index.js';
 import { type IssuerSearchArgs, searchIssuers } from './issuers.js';
+import { pathwayComponents } from './pathway.js';
 import { type SearchArgs, searchCredentials } from './search.js';
-import { skillId } from './skills.js';
+import type { IndexedCredential, IndexedSkill } from './skills.js';
 import type { CatalogStore, IssuerRow, ProviderRow } from './store.js';
 
 export interface CatalogContext {
@@ -47,6 +48,14 @@ const unknownProvider = (id: string): ProviderView => ({
   credentialCount: 0,
 });
 
+/** Loads credentials by id through the request's loader, dropping any the index no longer has. */
+async function loadAll(context: CatalogContext, ids: string[]): Promise<CredentialRecord[]> {
+  const records = await context.credentials.loadMany(ids);
+  return records.filter(
+    (record): record is CredentialRecord => record !== null && !(record instanceof Error),
+  );
+}
+
 const providerById = (context: CatalogContext, id: string) =>
   context.providers().get(id) ?? unknownProvider(id);
 
@@ -60,6 +69,27 @@ export function catalogResolvers(store: CatalogStore) {
       issuer: (_: unknown, { id }: { id: string }) => store.issuer(id),
       issuers: (_: unknown, args: IssuerSearchArgs) => searchIssuers(store, args),
       providers: (_: unknown, __: unknown, context: CatalogContext) => [...context.providers().values()],
+      pathway: async (_: unknown, { id }: { id: string }, context: CatalogContext) => {
+        const destination = await context.credentials.load(id);
+        if (!destination) return null;
+        const components = pathwayComponents(store, id);
+        const records = await context.credentials.loadMany(components.flatMap((c) => [c.id, c.partOf]));
+        const byId = new Map(
+          records
+            .filter((r): r is CredentialRecord => r !== null && !(r instanceof Error))
+            .map((r) => [r.id, r]),
+        );
+        return {
+          id,
+          destination,
+          components: components.map((component) => ({
+            credential: byId.get(component.id),
+            partOf: byId.get(component.partOf),
+            depth: component.depth,
+            order: component.order,
+          })),
+        };
+      },
     },
     Credential: {
       __resolveReference: ({ id }: { id: string }, context: CatalogContext) => context.credentials.load(id),
@@ -68,8 +98,31 @@ export function catalogResolvers(store: CatalogStore) {
         providerById(context, record.provider),
       estimatedHours: (record: CredentialRecord) =>
         record.estimatedDuration ? durationToHours(record.estimatedDuration) : null,
-      skills: (record: CredentialRecord) =>
-        record.skills.map((skill) => ({ ...skill, skill: { id: skillId(skill.label), name: skill.label } })),
+      skills: (record: IndexedCredential) =>
+        record.skills.map((skill: IndexedSkill) => ({
+          ...skill,
+          skill: skill.canonical ? { id: skill.canonical.id } : null,
+          confidence: skill.canonical?.confidence ?? null,
+          match: skill.canonical?.match ?? null,
+        })),
+      identifiers: (record: CredentialRecord) => record.identifiers ?? [],
+      sameAs: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+        loadAll(context, store.sameAsIds(record.id)),
+      isPartOf: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+        loadAll(
+          context,
+          store.related(record.id, 'IS_PART_OF').map((related) => related.id),
+        ),
+      hasPart: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+        loadAll(
+          context,
+          store.related(record.id, 'HAS_PART').map((related) => related.id),
+        ),
+      preparesFor: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+        loadAll(
+          context,
+          store.related(record.id, 'PREPARES_FOR').map((related) => related.id),
+        ),
     },
     Issuer: {
       __resolveReference: ({ id }: { id: string }) => store.issuer(id),

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { CredentialRecord } from '../../schema/index.js';
 import { decodeCursor, encodeCursor } from '../kit/index.js';
-import { skillIdFromInput } from './skills.js';
+import { skillFilterKey } from './skills.js';
 import type { CatalogStore } from './store.js';
 
 export interface CredentialFilter {
@@ -109,7 +109,7 @@ function filterClauses(filter: CredentialFilter | null | undefined): { where: st
     params.push(...values);
   };
   if (!filter) return { where, params };
-  if (filter.skills?.length) existsIn('credential_skills', 'skill_id', filter.skills.map(skillIdFromInput));
+  if (filter.skills?.length) existsIn('credential_skills', 'skill_key', filter.skills.map(skillFilterKey));
   if (filter.sectors?.length) existsIn('credential_sectors', 'sector', filter.sectors);
   if (filter.languages?.length)
     existsIn(

@@ -1,21 +1,39 @@
-/**
- * Skill identity in the catalog until a skills vocabulary normalises labels: a skill is its label, folded to
- * a slug, so that "Network Security" from one provider and "network security" from another meet.
- */
-export function skillId(label: string): string {
-  return `skill:${slug(label)}`;
+import type { CredentialRecord, SkillAlignmentRecord } from '../../schema/index.js';
+
+/** A provider's skill label resolved to a canonical skill by the skills subgraph, or not (kept either way). */
+export interface CanonicalSkill {
+  id: string;
+  name: string;
+  confidence: number;
+  match: 'EXACT' | 'ALT_LABEL' | 'FUZZY';
 }
+
+export type IndexedSkill = SkillAlignmentRecord & { canonical?: CanonicalSkill | null };
+
+/** A record as the catalog indexes it: the provider's record, its skill labels annotated with canonical skills. */
+export type IndexedCredential = Omit<CredentialRecord, 'skills'> & { skills: IndexedSkill[] };
 
 export function slug(text: string): string {
   return text
     .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9+#]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
 
-/** Accepts a skill id (`skill:network-security`) or a label ("Network Security") and returns the skill id. */
-export function skillIdFromInput(value: string): string {
-  return value.startsWith('skill:') ? `skill:${slug(value.slice('skill:'.length))}` : skillId(value);
+/**
+ * The keys a credential is found under when filtering by skill: its canonical skill id, the provider's label and
+ * the canonical name (as `label:<slug>`), so that a filter by id, by any label or by the canonical name all meet.
+ */
+export function skillKeys(skill: IndexedSkill): string[] {
+  const keys = [`label:${slug(skill.label)}`];
+  if (skill.canonical) keys.push(skill.canonical.id, `label:${slug(skill.canonical.name)}`);
+  return [...new Set(keys)];
+}
+
+/** A skill filter value: a canonical skill id (`esco:…`, `credgraph:cybersecurity`) or a label ("Cyber Security"). */
+export function skillFilterKey(value: string): string {
+  const isId = /^[a-z][a-z0-9-]*:\S+$/.test(value) && !value.startsWith('label:');
+  return isId ? value : `label:${slug(value.replace(/^label:/, ''))}`;
 }

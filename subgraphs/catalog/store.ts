@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { CredentialRecord, ProviderKind } from '../../schema/index.js';
 import { durationToHours } from '../../schema/index.js';
-import { skillId } from './skills.js';
+import { type IndexedCredential, skillKeys } from './skills.js';
 
 /** A provider as the catalog knows it: what its feed said about itself, and how the last harvest went. */
 export interface ProviderRow {
@@ -26,6 +26,9 @@ export interface IssuerRow {
   verified: boolean | null;
 }
 
+/** Bumped whenever the layout changes: the index is rebuilt from the feeds rather than migrated. */
+const SCHEMA_VERSION = 2;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS credentials (
   id TEXT PRIMARY KEY,
@@ -46,7 +49,12 @@ CREATE INDEX IF NOT EXISTS credentials_provider ON credentials (provider, id);
 CREATE INDEX IF NOT EXISTS credentials_issuer ON credentials (issuer_id, id);
 CREATE INDEX IF NOT EXISTS credentials_name ON credentials (name_key, id);
 CREATE INDEX IF NOT EXISTS credentials_updated ON credentials (updated_at, id);
-CREATE TABLE IF NOT EXISTS credential_skills (credential_id TEXT NOT NULL, skill_id TEXT NOT NULL, PRIMARY KEY (skill_id, credential_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS credential_skills (credential_id TEXT NOT NULL, skill_key TEXT NOT NULL, PRIMARY KEY (skill_key, credential_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS credential_skills_credential ON credential_skills (credential_id);
+CREATE TABLE IF NOT EXISTS credential_relations (credential_id TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL, ord INTEGER, PRIMARY KEY (credential_id, type, target)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS credential_relations_target ON credential_relations (target, type);
+CREATE TABLE IF NOT EXISTS credential_identifiers (credential_id TEXT NOT NULL, identifier TEXT NOT NULL, PRIMARY KEY (identifier, credential_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS credential_identifiers_credential ON credential_identifiers (credential_id);
 CREATE TABLE IF NOT EXISTS credential_sectors (credential_id TEXT NOT NULL, sector TEXT NOT NULL, PRIMARY KEY (sector, credential_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS credential_languages (credential_id TEXT NOT NULL, language TEXT NOT NULL, PRIMARY KEY (language, credential_id)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS credentials_fts USING fts5(name, description, skills, issuer, tokenize = 'porter unicode61 remove_diacritics 2');
@@ -86,6 +94,16 @@ export class CatalogStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    if (this.db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+      const tables = this.db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts_%'",
+        )
+        .pluck()
+        .all() as string[];
+      for (const table of tables) this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
     this.db.exec(SCHEMA);
   }
 
@@ -98,7 +116,7 @@ export class CatalogStore {
    * index or the new one, and a crash mid-harvest leaves the old one intact. Credentials the provider no longer
    * lists are removed.
    */
-  replaceProviderCredentials(provider: string, records: readonly CredentialRecord[]): { removed: number } {
+  replaceProviderCredentials(provider: string, records: readonly IndexedCredential[]): { removed: number } {
     const keep = new Set(records.map((record) => record.id));
     const existing = this.db
       .prepare('SELECT id FROM credentials WHERE provider = ?')
@@ -115,7 +133,7 @@ export class CatalogStore {
     return { removed: stale.length };
   }
 
-  private upsertCredential(record: CredentialRecord): void {
+  private upsertCredential(record: IndexedCredential): void {
     const current = this.db.prepare('SELECT rowid FROM credentials WHERE id = ?').pluck().get(record.id) as
       | number
       | undefined;
@@ -160,9 +178,21 @@ export class CatalogStore {
       this.deleteSideRows(record.id, rowid);
     }
     const insertSkill = this.db.prepare(
-      'INSERT OR IGNORE INTO credential_skills (credential_id, skill_id) VALUES (?, ?)',
+      'INSERT OR IGNORE INTO credential_skills (credential_id, skill_key) VALUES (?, ?)',
     );
-    for (const skill of record.skills) insertSkill.run(record.id, skillId(skill.label));
+    for (const skill of record.skills) {
+      for (const key of skillKeys(skill)) insertSkill.run(record.id, key);
+    }
+    const insertRelation = this.db.prepare(
+      'INSERT OR IGNORE INTO credential_relations (credential_id, type, target, ord) VALUES (?, ?, ?, ?)',
+    );
+    for (const relation of record.relations ?? []) {
+      insertRelation.run(record.id, relation.type, relation.target, relation.order);
+    }
+    const insertIdentifier = this.db.prepare(
+      'INSERT OR IGNORE INTO credential_identifiers (credential_id, identifier) VALUES (?, ?)',
+    );
+    for (const key of identityKeys(record)) insertIdentifier.run(record.id, key);
     const insertSector = this.db.prepare(
       'INSERT OR IGNORE INTO credential_sectors (credential_id, sector) VALUES (?, ?)',
     );
@@ -211,7 +241,43 @@ export class CatalogStore {
     this.db.prepare('DELETE FROM credential_skills WHERE credential_id = ?').run(id);
     this.db.prepare('DELETE FROM credential_sectors WHERE credential_id = ?').run(id);
     this.db.prepare('DELETE FROM credential_languages WHERE credential_id = ?').run(id);
+    this.db.prepare('DELETE FROM credential_relations WHERE credential_id = ?').run(id);
+    this.db.prepare('DELETE FROM credential_identifiers WHERE credential_id = ?').run(id);
     this.db.prepare('DELETE FROM credentials_fts WHERE rowid = ?').run(rowid);
+  }
+
+  /**
+   * Credentials related to `id` by `type`, in both directions: A HAS_PART B also answers B's IS_PART_OF, so a
+   * stack is navigable whichever side its source described. Only credentials in the index are returned, in the
+   * source's order where it gives one.
+   */
+  related(
+    id: string,
+    type: 'HAS_PART' | 'IS_PART_OF' | 'PREPARES_FOR',
+  ): Array<{ id: string; order: number | null }> {
+    const inverse = { HAS_PART: 'IS_PART_OF', IS_PART_OF: 'HAS_PART', PREPARES_FOR: 'PREPARED_BY' }[type];
+    return this.db
+      .prepare(
+        `SELECT target AS id, min(ord) AS "order" FROM (
+           SELECT r.target, r.ord FROM credential_relations r WHERE r.credential_id = ? AND r.type = ?
+           UNION ALL
+           SELECT r.credential_id, r.ord FROM credential_relations r WHERE r.target = ? AND r.type = ?
+         ) JOIN credentials c ON c.id = target
+         GROUP BY target ORDER BY "order" IS NULL, "order", target`,
+      )
+      .all(id, type, id, inverse) as Array<{ id: string; order: number | null }>;
+  }
+
+  /** Other credentials that are the same credential: they share an identifier (a CTID, say) or issuer and name. */
+  sameAsIds(id: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT DISTINCT other.credential_id FROM credential_identifiers mine
+         JOIN credential_identifiers other ON other.identifier = mine.identifier AND other.credential_id <> mine.credential_id
+         WHERE mine.credential_id = ? ORDER BY other.credential_id`,
+      )
+      .pluck()
+      .all(id) as string[];
   }
 
   credentialsById(ids: readonly string[]): Array<CredentialRecord | null> {
@@ -238,6 +304,10 @@ export class CatalogStore {
          ON CONFLICT (id) DO UPDATE SET feed_url = excluded.feed_url`,
       )
       .run(id, id, feedUrl);
+  }
+
+  forgetProvider(id: string): void {
+    this.db.prepare('DELETE FROM providers WHERE id = ?').run(id);
   }
 
   updateProvider(id: string, changes: Partial<Omit<ProviderRow, 'id'>>): void {
@@ -281,4 +351,23 @@ export class CatalogStore {
     }>;
     return new Map(rows.map((row) => [row.provider, row.n]));
   }
+}
+
+/**
+ * The keys under which two records are the same credential: each identifier, and the issuer's name with the
+ * credential's name (folded), which is how one issuer's credential listed by two providers usually meets.
+ */
+function identityKeys(record: CredentialRecord): string[] {
+  const fold = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  const keys = (record.identifiers ?? []).map(
+    (identifier) => `${identifier.scheme}:${identifier.value.toLowerCase()}`,
+  );
+  keys.push(`NAME:${fold(record.issuer.name)}|${fold(record.name)}`);
+  return keys;
 }

@@ -25,10 +25,29 @@ type Query {
   issuers(query: String, providers: [ID!], first: Int = 20, after: String): IssuerConnection!
   "Every configured provider with the state of its last harvest."
   providers: [Provider!]!
+  "The credentials that stack into this one (its parts, their parts, …), in the source's order where given."
+  pathway(id: ID!): Pathway
+}
+
+type Pathway {
+  id: ID!
+  destination: Credential!
+  "Every credential beneath the destination, parts before the whole they build, each once."
+  components: [PathwayComponent!]!
+}
+
+type PathwayComponent {
+  credential: Credential!
+  "The credential this one is a direct part of on the way to the destination."
+  partOf: Credential!
+  "1 for direct parts of the destination, 2 for their parts, …"
+  depth: Int!
+  "Position among its siblings where the source orders them."
+  order: Int
 }
 
 input CredentialFilter {
-  "Skill ids (skill:network-security) or labels (\\"Network Security\\")."
+  "Canonical skill ids (from skills { id }) or labels as any provider or the vocabulary writes them."
   skills: [String!]
   sectors: [Sector!]
   credentialTypes: [CredentialType!]
@@ -93,6 +112,11 @@ type IssuerConnection {
 type IssuerEdge {
   cursor: String!
   node: Issuer!
+}
+
+extend type Skill {
+  "Credentials that certify this skill, across providers."
+  credentials(sort: CredentialSort, first: Int = 20, after: String): CredentialConnection!
 }
 
 extend type Issuer {

@@ -96,7 +96,7 @@ const cases: Array<[string, Record<string, unknown>, (record: CredentialRecord) 
     { skills: ['network security'] },
     (r) => r.skills.some((s) => s.label === 'Network Security'),
   ],
-  ['skill by id', { skills: ['skill:icd-10'] }, (r) => r.skills.some((s) => s.label === 'ICD-10')],
+  ['skill by label key', { skills: ['label:icd-10'] }, (r) => r.skills.some((s) => s.label === 'ICD-10')],
   ['max duration', { maxDurationHours: 40 }, (r) => hours(r) !== null && hours(r)! <= 40],
   [
     'max cost in USD by default',
