@@ -1,8 +1,16 @@
 import DataLoader from 'dataloader';
 import { type CredentialRecord, durationToHours, scalarResolvers } from '../../schema/index.js';
+import {
+  columnFacet,
+  costFacet,
+  durationFacet,
+  type FacetCount,
+  sideTableFacet,
+  skillFacet,
+} from './facets.js';
 import { type IssuerSearchArgs, searchIssuers } from './issuers.js';
 import { pathwayComponents } from './pathway.js';
-import { type SearchArgs, searchCredentials } from './search.js';
+import { type MatchingSet, type SearchArgs, type SearchResult, searchCredentials } from './search.js';
 import type { IndexedCredential, IndexedSkill } from './skills.js';
 import type { CatalogStore, IssuerRow, ProviderRow } from './store.js';
 
@@ -47,6 +55,11 @@ const unknownProvider = (id: string): ProviderView => ({
   lastDurationMs: null,
   credentialCount: 0,
 });
+
+const boundedFirst = (first: number) => Math.min(Math.max(first, 1), 100);
+
+const withIssuerNames = (store: CatalogStore, facets: FacetCount[]) =>
+  facets.map((facet) => ({ ...facet, label: store.issuer(facet.value)?.name ?? null }));
 
 /** Loads credentials by id through the request's loader, dropping any the index no longer has. */
 async function loadAll(context: CatalogContext, ids: string[]): Promise<CredentialRecord[]> {
@@ -123,6 +136,26 @@ export function catalogResolvers(store: CatalogStore) {
           context,
           store.related(record.id, 'PREPARES_FOR').map((related) => related.id),
         ),
+    },
+    CredentialConnection: {
+      facets: (connection: SearchResult) => connection.matches,
+    },
+    CredentialFacets: {
+      credentialTypes: (set: MatchingSet) => columnFacet(set, 'c.credential_type'),
+      levels: (set: MatchingSet) => columnFacet(set, 'c.level'),
+      deliveryModes: (set: MatchingSet) => columnFacet(set, 'c.delivery_mode'),
+      providers: (set: MatchingSet, _: unknown, context: CatalogContext) =>
+        columnFacet(set, 'c.provider').map((facet) => ({
+          ...facet,
+          label: providerById(context, facet.value).name,
+        })),
+      issuers: (set: MatchingSet, { first }: { first: number }) =>
+        withIssuerNames(store, columnFacet(set, 'c.issuer_id', boundedFirst(first))),
+      sectors: (set: MatchingSet) => sideTableFacet(set, 'credential_sectors', 'sector'),
+      languages: (set: MatchingSet) => sideTableFacet(set, 'credential_languages', 'language'),
+      skills: (set: MatchingSet, { first }: { first: number }) => skillFacet(set, boundedFirst(first)),
+      durations: (set: MatchingSet) => durationFacet(set),
+      costs: (set: MatchingSet) => costFacet(set),
     },
     Issuer: {
       __resolveReference: ({ id }: { id: string }) => store.issuer(id),

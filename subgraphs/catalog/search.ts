@@ -32,6 +32,8 @@ export interface SearchArgs {
 
 export interface SearchResult {
   totalCount: number;
+  /** The matching set, for facets computed on demand. */
+  matches: MatchingSet;
   edges: Array<{ cursor: string; node: CredentialRecord }>;
   pageInfo: {
     hasNextPage: boolean;
@@ -45,6 +47,15 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 /** Cost filters without a currency compare in this one; amounts in other currencies never match. */
 export const DEFAULT_CURRENCY = 'USD';
+
+/** The SQL for the set of credentials a search matched, before paging. */
+export interface MatchingSet {
+  store: CatalogStore;
+  from: string;
+  where: string;
+  params: unknown[];
+  currency: string;
+}
 
 interface CursorState {
   s: string;
@@ -195,6 +206,13 @@ export function searchCredentials(store: CatalogStore, args: SearchArgs): Search
   }));
   return {
     totalCount,
+    matches: {
+      store,
+      from,
+      where: whereSql,
+      params: [...fromParams, ...params],
+      currency: args.filter?.currency ?? DEFAULT_CURRENCY,
+    },
     edges,
     pageInfo: {
       hasNextPage: rows.length > first,

@@ -25,11 +25,17 @@ export function slug(text: string): string {
 /**
  * The keys a credential is found under when filtering by skill: its canonical skill id, the provider's label and
  * the canonical name (as `label:<slug>`), so that a filter by id, by any label or by the canonical name all meet.
+ * One key per skill is primary (the canonical id, else the label), named for facets to count and show.
  */
-export function skillKeys(skill: IndexedSkill): string[] {
-  const keys = [`label:${slug(skill.label)}`];
-  if (skill.canonical) keys.push(skill.canonical.id, `label:${slug(skill.canonical.name)}`);
-  return [...new Set(keys)];
+export function skillKeys(skill: IndexedSkill): Array<{ key: string; primaryName: string | null }> {
+  const labelKey = `label:${slug(skill.label)}`;
+  if (!skill.canonical) return [{ key: labelKey, primaryName: skill.label }];
+  const keys = [
+    { key: skill.canonical.id, primaryName: skill.canonical.name },
+    { key: labelKey, primaryName: null },
+    { key: `label:${slug(skill.canonical.name)}`, primaryName: null },
+  ];
+  return keys.filter((entry, index) => keys.findIndex((other) => other.key === entry.key) === index);
 }
 
 /** A skill filter value: a canonical skill id (`esco:…`, `credgraph:cybersecurity`) or a label ("Cyber Security"). */

@@ -27,7 +27,7 @@ export interface IssuerRow {
 }
 
 /** Bumped whenever the layout changes: the index is rebuilt from the feeds rather than migrated. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS credentials (
@@ -49,7 +49,7 @@ CREATE INDEX IF NOT EXISTS credentials_provider ON credentials (provider, id);
 CREATE INDEX IF NOT EXISTS credentials_issuer ON credentials (issuer_id, id);
 CREATE INDEX IF NOT EXISTS credentials_name ON credentials (name_key, id);
 CREATE INDEX IF NOT EXISTS credentials_updated ON credentials (updated_at, id);
-CREATE TABLE IF NOT EXISTS credential_skills (credential_id TEXT NOT NULL, skill_key TEXT NOT NULL, PRIMARY KEY (skill_key, credential_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS credential_skills (credential_id TEXT NOT NULL, skill_key TEXT NOT NULL, primary_name TEXT, PRIMARY KEY (skill_key, credential_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credential_skills_credential ON credential_skills (credential_id);
 CREATE TABLE IF NOT EXISTS credential_relations (credential_id TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL, ord INTEGER, PRIMARY KEY (credential_id, type, target)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credential_relations_target ON credential_relations (target, type);
@@ -178,10 +178,11 @@ export class CatalogStore {
       this.deleteSideRows(record.id, rowid);
     }
     const insertSkill = this.db.prepare(
-      'INSERT OR IGNORE INTO credential_skills (credential_id, skill_key) VALUES (?, ?)',
+      `INSERT INTO credential_skills (credential_id, skill_key, primary_name) VALUES (?, ?, ?)
+       ON CONFLICT DO UPDATE SET primary_name = COALESCE(primary_name, excluded.primary_name)`,
     );
     for (const skill of record.skills) {
-      for (const key of skillKeys(skill)) insertSkill.run(record.id, key);
+      for (const { key, primaryName } of skillKeys(skill)) insertSkill.run(record.id, key, primaryName);
     }
     const insertRelation = this.db.prepare(
       'INSERT OR IGNORE INTO credential_relations (credential_id, type, target, ord) VALUES (?, ?, ?, ?)',

@@ -89,6 +89,39 @@ type CredentialConnection {
   totalCount: Int!
   edges: [CredentialEdge!]!
   pageInfo: PageInfo!
+  "Counts of the matches by field, for the same query and filters."
+  facets: CredentialFacets!
+}
+
+"""
+Counts of a search's matches, to explore by. Single-valued facets (credentialTypes, levels, providers,
+issuers, deliveryModes, durations, costs) partition the matches: their counts sum to totalCount (issuers is
+cut to the top N). Missing values count under UNKNOWN.
+"""
+type CredentialFacets {
+  credentialTypes: [FacetCount!]!
+  levels: [FacetCount!]!
+  providers: [FacetCount!]!
+  deliveryModes: [FacetCount!]!
+  "A credential serving several sectors counts in each."
+  sectors: [FacetCount!]!
+  "A credential in several languages counts in each."
+  languages: [FacetCount!]!
+  issuers(first: Int = 10): [FacetCount!]!
+  "Canonical skill ids (label:<slug> where no canonical skill matched); a credential counts under each of its skills."
+  skills(first: Int = 10): [FacetCount!]!
+  "Effort buckets: UNDER_10_HOURS, 10_TO_40_HOURS, 40_TO_120_HOURS, 120_HOURS_OR_MORE, UNKNOWN."
+  durations: [FacetCount!]!
+  "Cost buckets in the filter's currency (USD by default): FREE, UNDER_100, 100_TO_500, 500_TO_1000, 1000_OR_MORE, OTHER_CURRENCY, UNKNOWN."
+  costs: [FacetCount!]!
+}
+
+type FacetCount {
+  "The value counted: an enum value, a provider or issuer id, a skill id or label key, or a bucket name."
+  value: String!
+  "A human label for ids (provider, issuer and skill names), where the catalog knows one."
+  label: String
+  count: Int!
 }
 
 type CredentialEdge {

@@ -145,6 +145,73 @@ describe('catalog search over harvested feeds', () => {
     expect([...ids].sort()).toEqual(expected);
   });
 
+  it.each([
+    ['no filter', {}, () => true],
+    [
+      'technology security',
+      { query: 'security', filter: { sectors: ['TECHNOLOGY'] } },
+      (r: CredentialRecord) =>
+        r.sectors.includes('TECHNOLOGY') &&
+        /\bsecur/i.test(`${r.name} ${r.description} ${r.skills.map((s) => s.label).join(' ')}`),
+    ],
+  ] as const)(
+    'facets for %s partition totalCount and match the upstream data',
+    async (_name, variables, predicate) => {
+      const result = await graphql<{
+        credentials: {
+          totalCount: number;
+          facets: Record<string, Array<{ value: string; label: string | null; count: number }>>;
+        };
+      }>(
+        catalog.url,
+        `query ($query: String, $filter: CredentialFilter) { credentials(query: $query, filter: $filter, first: 0) {
+        totalCount facets { credentialTypes { value count } levels { value count } providers { value label count }
+          deliveryModes { value count } sectors { value count } durations { value count } costs { value count }
+          issuers(first: 100) { value label count } skills(first: 3) { value label count } } } }`,
+        variables as Record<string, unknown>,
+      );
+      expect(result.errors).toBeUndefined();
+      const { totalCount, facets } = result.data!.credentials;
+      const matches = all().filter(predicate);
+      expect(totalCount).toBe(matches.length);
+      const sum = (list: Array<{ count: number }>) => list.reduce((total, facet) => total + facet.count, 0);
+      for (const partition of [
+        'credentialTypes',
+        'levels',
+        'providers',
+        'deliveryModes',
+        'durations',
+        'costs',
+        'issuers',
+      ]) {
+        expect(sum(facets[partition]!), partition).toBe(totalCount);
+      }
+      const countBy = (key: (r: CredentialRecord) => string) => {
+        const counts: Record<string, number> = {};
+        for (const record of matches) counts[key(record)] = (counts[key(record)] ?? 0) + 1;
+        return counts;
+      };
+      expect(Object.fromEntries(facets.levels!.map((f) => [f.value, f.count]))).toEqual(
+        countBy((r) => r.level ?? 'UNKNOWN'),
+      );
+      expect(Object.fromEntries(facets.providers!.map((f) => [f.value, f.count]))).toEqual(
+        countBy((r) => r.provider),
+      );
+      const sectorCounts = facets.sectors!.map((f) => [f.value, f.count]);
+      for (const [sector, count] of sectorCounts) {
+        expect(count).toBe(matches.filter((r) => r.sectors.includes(sector as never)).length);
+      }
+      const free = facets.costs!.find((f) => f.value === 'FREE')!.count;
+      expect(free).toBe(matches.filter((r) => r.cost?.currency === 'USD' && r.cost.amount === 0).length);
+      expect(facets.issuers!.every((f) => f.label?.startsWith('Issuer '))).toBe(true);
+      expect(facets.skills!.length).toBeLessThanOrEqual(3);
+      const topSkill = facets.skills![0]!;
+      expect(topSkill.count).toBe(
+        matches.filter((r) => r.skills.some((s) => s.label === topSkill.label)).length,
+      );
+    },
+  );
+
   it('orders by name, then id, with exact cursors', async () => {
     const { ids } = await walk({ sort: { field: 'NAME' } }, 17);
     const expected = [...all()]
