@@ -20,7 +20,11 @@ interface Node {
   skills: Array<{ label: string }>;
 }
 interface Connection {
-  credentials: { totalCount: number; edges: Array<{ node: Node }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+  credentials: {
+    totalCount: number;
+    edges: Array<{ node: Node }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string };
+  };
 }
 
 const ACCEPTANCE_QUERY =
@@ -60,8 +64,14 @@ describe('the one-command catalog', () => {
     const nodes = await walkAll(running.gatewayUrl, 'security');
     expect(nodes.length).toBeGreaterThan(0);
     for (const node of nodes) {
-      const text = [node.name, node.description, node.issuer.name, ...node.skills.map((skill) => skill.label)].join(' ');
-      expect(text).toMatch(/secur/i);
+      const text = [
+        node.name,
+        node.description,
+        node.issuer.name,
+        ...node.skills.map((skill) => skill.label),
+      ].join(' ');
+      // The index folds diacritics, so "Sécurité" matches the stem of "security" too.
+      expect(text.normalize('NFD').replace(/\p{M}/gu, '')).toMatch(/secur/i);
     }
     expect(new Set(nodes.map((node) => node.provider.id))).toEqual(new Set(['credly', 'coursera']));
   });
@@ -85,7 +95,7 @@ describe('the one-command catalog', () => {
     const html = await response.text();
     const references = [...html.matchAll(/(?:src|href)\s*=\s*["']([^"']+)["']/g)].map((match) => match[1]!);
     expect(references.length).toBeGreaterThan(0);
-    for (const reference of references) {
+    for (const reference of references.filter((ref) => !ref.startsWith('data:'))) {
       expect(new URL(reference, running.gatewayUrl).origin).toBe(new URL(running.gatewayUrl).origin);
     }
   });
@@ -126,7 +136,10 @@ describe('pointing a provider at another upstream', () => {
       expect(coursera.data!.credentials.totalCount).toBeGreaterThanOrEqual(60);
 
       const status = await graphql<{
-        providers: Array<{ id: string; harvest: { state: string; lastError: string; lastErrorCode: string } }>;
+        providers: Array<{
+          id: string;
+          harvest: { state: string; lastError: string; lastErrorCode: string };
+        }>;
       }>(restarted.gatewayUrl, '{ providers { id harvest { state lastError lastErrorCode } } }');
       const credly = status.data!.providers.find((provider) => provider.id === 'credly')!;
       expect(credly.harvest.state).toBe('FAILED');

@@ -1,0 +1,83 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { GatewayErrorCode } from './errors.js';
+
+/** A GraphQL-shaped error body, so that clients parse every failure the same way as a query error. */
+export function graphQLErrorBody(
+  message: string,
+  code: GatewayErrorCode | 'INTERNAL_SERVER_ERROR',
+): { errors: unknown[] } {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  response.end(text);
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`request body is larger than ${limitBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/** The request body as text; throws `BodyTooLargeError` as soon as it exceeds `limitBytes`. */
+export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw new BodyTooLargeError(limitBytes);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Listens and resolves with the bound port (the free one the OS chose when `port` is 0). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** `http://host:port` with IPv6 literals bracketed. */
+export function originFor(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Whether the client would rather have HTML than JSON: a browser's navigation sends `text/html` first, while
+ * curl (`* / *`) and GraphQL clients (`application/json`) do not ask for HTML explicitly.
+ */
+export function prefersHtml(acceptHeader: string | undefined): boolean {
+  if (!acceptHeader) return false;
+  let html = 0;
+  let json = 0;
+  for (const part of acceptHeader.split(',')) {
+    const [type = '', ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
+    if (type === 'text/html') html = Math.max(html, q);
+    if (type === 'application/json' || type === 'application/graphql-response+json') json = Math.max(json, q);
+  }
+  return html > 0 && html >= json;
+}
