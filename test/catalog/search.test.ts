@@ -3,7 +3,7 @@ import { type CredentialRecord, durationToHours } from '../../schema/index.js';
 import { type RunningCatalog, startCatalogSubgraph } from '../../subgraphs/catalog/catalog.js';
 import { type RunningServer, startProviderSubgraph, UpstreamError } from '../../subgraphs/kit/index.js';
 import { type FixtureUpstream, fixtureProvider, fixtureRecords } from '../fixtures/fixtureProvider.js';
-import { graphql } from '../fixtures/http.js';
+import { type GraphQLResult, graphql } from '../fixtures/http.js';
 
 const alpha: FixtureUpstream = { records: fixtureRecords('alpha', 130) };
 const beta: FixtureUpstream = { records: fixtureRecords('beta', 57, 3) };
@@ -60,9 +60,13 @@ async function walk(variables: Record<string, unknown>, pageSize = 13) {
   const totals = new Set<number>();
   let after: string | null = null;
   for (let guard = 0; guard < 1000; guard++) {
-    const result = await graphql<Page>(catalog.url, SEARCH, { ...variables, first: pageSize, after });
+    const result: GraphQLResult<Page> = await graphql<Page>(catalog.url, SEARCH, {
+      ...variables,
+      first: pageSize,
+      after,
+    });
     expect(result.errors).toBeUndefined();
-    const connection = result.data!.credentials;
+    const connection: Page['credentials'] = result.data!.credentials;
     totals.add(connection.totalCount);
     ids.push(...connection.edges.map((edge) => edge.node.id));
     if (!connection.pageInfo.hasNextPage) break;

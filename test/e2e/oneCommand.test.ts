@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningLocalCatalog, startLocalCatalog } from '../../cli/start.js';
 import { startCredlyStandin } from '../../subgraphs/credly/standin/server.js';
-import { graphql } from '../fixtures/http.js';
+import { type GraphQLResult, graphql } from '../fixtures/http.js';
 
 /**
  * The one-command catalog, as a newcomer gets it: stand-ins, both providers, the catalog and the gateway, on
@@ -167,7 +167,7 @@ async function walkAll(url: string, query: string | null): Promise<Node[]> {
   const nodes: Node[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 100; guard++) {
-    const result = await graphql<Connection>(
+    const result: GraphQLResult<Connection> = await graphql<Connection>(
       url,
       `query ($query: String, $after: String) { credentials(query: $query, first: 50, after: $after) {
          totalCount pageInfo { hasNextPage endCursor }
