@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localProviders } from '../../cli/localProviders.js';
 import { type RunningLocalCatalog, startLocalCatalog } from '../../cli/start.js';
 import { startCredlyStandin } from '../../subgraphs/credly/standin/server.js';
 import { type GraphQLResult, graphql } from '../fixtures/http.js';
@@ -30,6 +31,9 @@ interface Connection {
 const ACCEPTANCE_QUERY =
   '{ credentials(first: 100) { totalCount edges { node { id name issuer { name } provider { id name } } } } }';
 
+/** Every provider the one-command start runs: each must show up in every cross-provider answer. */
+const PROVIDERS = new Set(localProviders.map((local) => local.provider.info.id));
+
 const dir = mkdtempSync(join(tmpdir(), 'credgraph-e2e-'));
 const databasePath = join(dir, 'catalog.sqlite');
 let running: RunningLocalCatalog;
@@ -44,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('the one-command catalog', () => {
-  it('answers the README query with credentials from both providers', async () => {
+  it('answers the README query with credentials from every provider', async () => {
     const result = await graphql<Connection>(running.gatewayUrl, ACCEPTANCE_QUERY);
     expect(result.errors).toBeUndefined();
     const { totalCount, edges } = result.data!.credentials;
@@ -53,14 +57,28 @@ describe('the one-command catalog', () => {
     const all = await walkAll(running.gatewayUrl, null);
     expect(all.length).toBe(totalCount);
     const prefixes = new Set(all.map((node) => node.id.split(':')[0]));
-    expect(prefixes).toEqual(new Set(['credly', 'coursera']));
+    expect(prefixes).toEqual(PROVIDERS);
     for (const node of all) {
       expect(node.provider.id).toBe(node.id.split(':')[0]);
       expect(node.issuer.name).toBeTruthy();
     }
   });
 
-  it('finds "security" only in credentials whose text matches, from both providers', async () => {
+  it('lists every provider with a successful harvest', async () => {
+    const result = await graphql<{
+      providers: Array<{
+        id: string;
+        harvest: { state: string; credentialCount: number; lastError: string | null };
+      }>;
+    }>(running.gatewayUrl, '{ providers { id harvest { state credentialCount lastError } } }');
+    expect(new Set(result.data!.providers.map((provider) => provider.id))).toEqual(PROVIDERS);
+    for (const provider of result.data!.providers) {
+      expect(provider.harvest, provider.id).toMatchObject({ state: 'OK', lastError: null });
+      expect(provider.harvest.credentialCount, provider.id).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('finds "security" only in credentials whose text matches, from every provider', async () => {
     const nodes = await walkAll(running.gatewayUrl, 'security');
     expect(nodes.length).toBeGreaterThan(0);
     for (const node of nodes) {
@@ -73,7 +91,7 @@ describe('the one-command catalog', () => {
       // The index folds diacritics, so "Sécurité" matches the stem of "security" too.
       expect(text.normalize('NFD').replace(/\p{M}/gu, '')).toMatch(/secur/i);
     }
-    expect(new Set(nodes.map((node) => node.provider.id))).toEqual(new Set(['credly', 'coursera']));
+    expect(new Set(nodes.map((node) => node.provider.id))).toEqual(PROVIDERS);
   });
 
   it('resolves the live credly field for credly credentials and null, without error, for others', async () => {
