@@ -188,6 +188,7 @@ function upstreamMessage(body: string): string | null {
     dig(parsed, 'error', 'message'),
     dig(parsed, 'error'),
     dig(parsed, 'status', 'description'),
+    dig(parsed, 'imsx_description'),
     dig(parsed, 'errorCode'),
   ];
   const message = candidates.find((value): value is string => typeof value === 'string' && value.length > 0);

@@ -83,7 +83,7 @@ export async function startStandin(
     counts.set(key, (counts.get(key) ?? 0) + 1);
     const fault = takeFault(`${url.pathname}${url.search}`);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    if (fault && (fault.status !== undefined || fault.rawBody !== undefined)) {
+    if (fault && (fault.status !== undefined || fault.rawBody !== undefined || fault.body !== undefined)) {
       const text = fault.rawBody ?? JSON.stringify(fault.body ?? { message: 'injected fault' });
       response.writeHead(fault.status ?? 200, {
         'content-type': 'application/json; charset=utf-8',
