@@ -52,6 +52,9 @@ export class UpstreamHttp {
         timeoutFactor: 2,
         // The final 429/5xx response is handed back so that it maps to a precise error below.
         throwOnError: false,
+        // Only requests the caller declared idempotent reach this dispatcher, so a read-only POST (a search
+        // endpoint) is retried like a GET; undici's default list would leave POST out.
+        methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE', 'POST'],
       }),
     );
   }
