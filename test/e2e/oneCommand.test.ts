@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localProviders } from '../../cli/localProviders.js';
 import { type RunningLocalCatalog, startLocalCatalog } from '../../cli/start.js';
 import { startCredlyStandin } from '../../subgraphs/credly/standin/server.js';
+import { readProjectJson } from '../../subgraphs/kit/index.js';
 import { type GraphQLResult, graphql } from '../fixtures/http.js';
 
 /**
@@ -116,6 +117,53 @@ describe('the one-command catalog', () => {
     for (const reference of references.filter((ref) => !ref.startsWith('data:'))) {
       expect(new URL(reference, running.gatewayUrl).origin).toBe(new URL(running.gatewayUrl).origin);
     }
+  });
+});
+
+describe('stacking and sameAs across providers', () => {
+  it('answers hasPart for every CTDL certification with parts, and isPartOf back from each part', async () => {
+    interface CtdlRecord {
+      '@type': string;
+      'ceterms:ctid': string;
+      'ceterms:hasPart'?: string[];
+    }
+    const upstream = readProjectJson<CtdlRecord[]>('subgraphs/registry/standin/data/credentials.json');
+    const certifications = upstream.filter(
+      (r) => r['@type'] === 'ceterms:Certification' && r['ceterms:hasPart']?.length,
+    );
+    expect(certifications.length).toBeGreaterThanOrEqual(3);
+    for (const certification of certifications) {
+      const id = `registry:ctid:${certification['ceterms:ctid']}`;
+      const result = await graphql<{
+        credential: { hasPart: Array<{ id: string; isPartOf: Array<{ id: string }> }> };
+      }>(running.gatewayUrl, `{ credential(id: "${id}") { hasPart { id isPartOf { id } } } }`);
+      expect(result.errors).toBeUndefined();
+      const expected = certification['ceterms:hasPart']!.map(
+        (uri) => `registry:ctid:${uri.split('/').pop()}`,
+      );
+      expect(result.data!.credential.hasPart.map((part) => part.id).sort()).toEqual(expected.sort());
+      for (const part of result.data!.credential.hasPart)
+        expect(part.isPartOf.map((whole) => whole.id)).toContain(id);
+    }
+  });
+
+  it('links the same credential published by the registry and by an Open Badges issuer through sameAs', async () => {
+    const result = await graphql<{
+      credential: { name: string; sameAs: Array<{ id: string; name: string }> };
+    }>(
+      running.gatewayUrl,
+      '{ credential(id: "registry:ctid:ce-4c2a1d9e-7b1f-4e0a-9c3d-1a2b3c4d5e01") { name sameAs { id name } } }',
+    );
+    expect(result.errors).toBeUndefined();
+    const same = result.data!.credential.sameAs;
+    expect(same.some((other) => other.id.startsWith('openbadges:'))).toBe(true);
+    const back = await graphql<{ credential: { sameAs: Array<{ id: string }> } }>(
+      running.gatewayUrl,
+      `{ credential(id: "${same.find((other) => other.id.startsWith('openbadges:'))!.id}") { sameAs { id } } }`,
+    );
+    expect(back.data!.credential.sameAs.map((other) => other.id)).toContain(
+      'registry:ctid:ce-4c2a1d9e-7b1f-4e0a-9c3d-1a2b3c4d5e01',
+    );
   });
 });
 
