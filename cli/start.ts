@@ -9,6 +9,7 @@ import {
 } from '../gateway/index.js';
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog.js';
 import { type Env, envInt, envString, projectRoot, startProviderSubgraph } from '../subgraphs/kit/index.js';
+import { startSkillsSubgraph } from '../subgraphs/skills/skills.js';
 import { localProviders } from './localProviders.js';
 
 export interface LocalCatalogOptions {
@@ -76,9 +77,18 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
 
     // Subgraphs in the config that are not local run elsewhere (a partner's process): route to them as listed.
     const remote = config.subgraphs.filter(
-      (entry) => entry.name !== 'catalog' && !(entry.name in subgraphUrls),
+      (entry) => !['catalog', 'skills'].includes(entry.name) && !(entry.name in subgraphUrls),
     );
     for (const entry of remote) subgraphUrls[entry.name] = entry.routingUrl;
+    const providerFeeds = Object.entries(subgraphUrls).map(([id, url]) => ({
+      id,
+      feedUrl: new URL('/feed', url).href,
+    }));
+
+    // The skills vocabulary comes up before the catalog, which normalises skill labels with it while harvesting.
+    const skills = await startSkillsSubgraph({ port: portOf('skills'), host });
+    closers.push(skills.close);
+    subgraphUrls.skills = skills.url;
 
     let databasePath = options.databasePath ?? envString(env, 'CATALOG_DATABASE_PATH', 'data/catalog.sqlite');
     if (options.ports === 'free' && !options.databasePath) {
@@ -90,10 +100,8 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
     const catalog = await startCatalogSubgraph({
       config: {
         databasePath,
-        providers: Object.entries(subgraphUrls).map(([id, url]) => ({
-          id,
-          feedUrl: new URL('/feed', url).href,
-        })),
+        providers: providerFeeds,
+        skillsUrl: skills.normalizeUrl,
         harvestIntervalSeconds: envInt(env, 'CATALOG_HARVEST_INTERVAL_S', 3600),
         adminToken: env.CATALOG_ADMIN_TOKEN ?? null,
       },

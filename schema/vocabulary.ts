@@ -59,8 +59,11 @@ export const PROVIDER_KINDS = [
 ] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
-/** Where a skill label comes from; `PROVIDER` means the provider's own free-text label. */
-export const SKILL_FRAMEWORKS = ['ESCO', 'ONET', 'LIGHTCAST', 'CTDL_ASN', 'PROVIDER'] as const;
+/**
+ * Where a skill label comes from; `PROVIDER` means the provider's own free-text label, `CREDGRAPH` a skill of
+ * credgraph's own curated list (for common credential skills that ESCO and O*NET do not name directly).
+ */
+export const SKILL_FRAMEWORKS = ['ESCO', 'ONET', 'LIGHTCAST', 'CTDL_ASN', 'PROVIDER', 'CREDGRAPH'] as const;
 export type SkillFramework = (typeof SKILL_FRAMEWORKS)[number];
 
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {

@@ -178,10 +178,8 @@ export function catalogResolvers(store: CatalogStore) {
       }),
     },
     Skill: {
-      __resolveReference: ({ id }: { id: string }) => ({
-        id,
-        name: id.replace(/^skill:/, '').replace(/-/g, ' '),
-      }),
+      credentials: ({ id }: { id: string }, args: Omit<SearchArgs, 'filter' | 'query'>) =>
+        searchCredentials(store, { ...args, filter: { skills: [id] } }),
     },
   };
 }

@@ -2,7 +2,7 @@ import { commonTypeDefs, FEDERATION_LINK } from '../../schema/index.js';
 
 /** The catalog subgraph: the common credential schema plus the cross-provider questions. */
 export const catalogTypeDefs = /* GraphQL */ `
-extend schema @link(url: "${FEDERATION_LINK}", import: ["@key"])
+extend schema @link(url: "${FEDERATION_LINK}", import: ["@key", "@shareable"])
 
 ${commonTypeDefs}
 
@@ -129,7 +129,8 @@ type CredentialEdge {
   node: Credential!
 }
 
-type PageInfo {
+"""Relay page info; the same type in every subgraph that pages."""
+type PageInfo @shareable {
   hasNextPage: Boolean!
   hasPreviousPage: Boolean!
   startCursor: String

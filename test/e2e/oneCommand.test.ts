@@ -167,6 +167,48 @@ describe('stacking and sameAs across providers', () => {
   });
 });
 
+describe('one skills vocabulary', () => {
+  it('files differently spelled skill labels from three or more providers under one canonical skill', async () => {
+    const result = await graphql<{
+      skill: {
+        name: string;
+        credentials: {
+          totalCount: number;
+          edges: Array<{
+            node: {
+              provider: { id: string };
+              skills: Array<{ label: string; skill: { id: string } | null }>;
+            };
+          }>;
+        };
+      };
+    }>(
+      running.gatewayUrl,
+      `{ skill(id: "credgraph:cybersecurity") { name credentials(first: 50) { totalCount
+          edges { node { provider { id } skills { label skill { id } } } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const { edges } = result.data!.skill.credentials;
+    expect(result.data!.skill.name).toBe('Cybersecurity');
+    const labelsByProvider = new Map<string, Set<string>>();
+    for (const { node } of edges) {
+      const labels = node.skills
+        .filter((skill) => skill.skill?.id === 'credgraph:cybersecurity')
+        .map((s) => s.label);
+      expect(labels.length, 'every credential listed certifies the skill').toBeGreaterThan(0);
+      for (const label of labels) {
+        labelsByProvider.set(
+          node.provider.id,
+          (labelsByProvider.get(node.provider.id) ?? new Set()).add(label),
+        );
+      }
+    }
+    expect(labelsByProvider.size).toBeGreaterThanOrEqual(3);
+    const spellings = new Set([...labelsByProvider.values()].flatMap((labels) => [...labels]));
+    expect(spellings.size, [...spellings].join(' | ')).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('pointing a provider at another upstream', () => {
   it('uses CREDLY_BASE_URL and CREDLY_API_TOKEN without code changes', async () => {
     const other = await startCredlyStandin({ token: 'another-org-token' });
