@@ -6,6 +6,7 @@ export * from './feed.js';
 export * from './files.js';
 export * from './http.js';
 export * from './mapping.js';
+export * from './process.js';
 export * from './providerSubgraph.js';
 export * from './serve.js';
 export * from './standin.js';

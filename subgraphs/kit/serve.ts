@@ -43,6 +43,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
     // No inline traces: nobody here reports them, and they cost time on every request.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
+    // Whoever runs the server owns the signals (runAsProcess, the launcher), so that close() runs once, in order.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const routes: Record<string, RouteHandler> = {

@@ -1,4 +1,4 @@
-import { envInt, envString } from '../../kit/index.js';
+import { envString, runAsProcess, standinAddress } from '../../kit/index.js';
 import { EDX_DEMO_TOKEN } from '../config.js';
 import { DEFAULT_THROTTLE_RATE, startEdxStandin } from './server.js';
 
@@ -7,24 +7,12 @@ import { DEFAULT_THROTTLE_RATE, startEdxStandin } from './server.js';
  * `EDX_STANDIN_TOKEN` (the JWT it accepts; the demo token by default) and `EDX_STANDIN_THROTTLE` (DRF rate
  * per user, `10000/hour` by default; Discovery's own is `200/hour`).
  */
-async function main(): Promise<void> {
+runAsProcess('edx stand-in', async () => {
   const env = process.env;
   const standin = await startEdxStandin({
-    port: envInt(env, 'EDX_STANDIN_PORT', 4106, { max: 65_535 }),
-    host: envString(env, 'EDX_STANDIN_HOST', '127.0.0.1'),
+    ...standinAddress(env, 'edx', 4106),
     token: envString(env, 'EDX_STANDIN_TOKEN', EDX_DEMO_TOKEN),
     throttleRate: envString(env, 'EDX_STANDIN_THROTTLE', DEFAULT_THROTTLE_RATE),
   });
-  console.log(`edx stand-in ready at ${standin.origin}/api/v1/`);
-  const stop = async () => {
-    await standin.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  return { close: standin.close, readyMessage: `edx stand-in ready at ${standin.origin}/api/v1/` };
 });
