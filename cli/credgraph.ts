@@ -7,6 +7,8 @@ const USAGE = `Usage: credgraph <command> [options]
 Commands:
   start     start everything on this machine: stand-ins, subgraphs and the gateway
   gateway   serve a supergraph through the gateway (credgraph gateway --help)
+  provider  scaffold a new provider subgraph: credgraph provider new <name> (credgraph provider --help)
+  compose   compose the supergraph and check it for breaking changes (credgraph compose --help)
 
 Run credgraph <command> --help for a command's options.`;
 
@@ -15,11 +17,9 @@ type Command = (argv: string[]) => Promise<void>;
 /** Each command's module loads only when it runs, so that `credgraph gateway` never loads the subgraphs. */
 const commands: Record<string, () => Promise<Command>> = {
   gateway: async () => (await import('../gateway/cli.js')).gatewayCommand,
-  start: async () => {
-    // A variable specifier: start.ts is written separately, and TypeScript need not resolve it here.
-    const startModule = './start.js';
-    return ((await import(startModule)) as { startCommand: Command }).startCommand;
-  },
+  provider: async () => (await import('./providerCommand.js')).providerCommand,
+  compose: async () => (await import('./composeCommand.js')).composeCommand,
+  start: async () => (await import('./start.js')).startCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

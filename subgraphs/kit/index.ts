@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './conformance.js';
 export * from './contract.js';
 export * from './cursor.js';
 export * from './errors.js';
