@@ -19,7 +19,7 @@ interface Node {
   description: string | null;
   issuer: { name: string };
   provider: { id: string; name: string };
-  skills: Array<{ label: string }>;
+  skills: Array<{ label: string; skill: { name: string } | null }>;
 }
 interface Connection {
   credentials: {
@@ -87,7 +87,7 @@ describe('the one-command catalog', () => {
         node.name,
         node.description,
         node.issuer.name,
-        ...node.skills.map((skill) => skill.label),
+        ...node.skills.flatMap((skill) => [skill.label, skill.skill?.name ?? '']),
       ].join(' ');
       // The index folds diacritics, so "Sécurité" matches the stem of "security" too.
       expect(text.normalize('NFD').replace(/\p{M}/gu, '')).toMatch(/secur/i);
@@ -279,7 +279,7 @@ async function walkAll(url: string, query: string | null): Promise<Node[]> {
       url,
       `query ($query: String, $after: String) { credentials(query: $query, first: 50, after: $after) {
          totalCount pageInfo { hasNextPage endCursor }
-         edges { node { id name description issuer { name } provider { id name } skills { label } } } } }`,
+         edges { node { id name description issuer { name } provider { id name } skills { label skill { name } } } } } }`,
       { query, after },
     );
     expect(result.errors).toBeUndefined();
