@@ -319,6 +319,22 @@ export function providerConformanceSuite(
       );
 
       it(
+        'waits out a 429 for its Retry-After, then answers as if nothing happened',
+        faultTest(async () => {
+          standin.injectFault({
+            status: 429,
+            headers: { 'retry-after': '1' },
+            body: { message: 'injected: slow down' },
+          });
+          const started = Date.now();
+          const answer = await fetch(feedUrl(subgraph, { limit: String(feedLimit) }));
+          expect(answer.status).toBe(200);
+          expect(((await answer.json()) as FeedResponse).items.length).toBeGreaterThan(0);
+          expect(Date.now() - started, 'it waited for Retry-After').toBeGreaterThanOrEqual(900);
+        }),
+      );
+
+      it(
         'maps a body that is not JSON to UPSTREAM_BAD_RESPONSE, which the feed answers with 502',
         faultTest(async () => {
           standin.injectFault({ rawBody: '<html>this is not the API</html>' });
