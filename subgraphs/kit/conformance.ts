@@ -19,6 +19,7 @@ export interface ConformanceAssertion {
   toEqual(expected: unknown): void;
   toBeNull(): void;
   toBeGreaterThan(expected: number): void;
+  toBeGreaterThanOrEqual(expected: number): void;
   toContain(expected: unknown): void;
   toMatch(expected: RegExp | string): void;
   toHaveLength(expected: number): void;
