@@ -2,14 +2,19 @@ import { parseArgs } from 'node:util';
 import { CompositionError } from './compose.js';
 import { SubgraphIntrospectionError } from './introspect.js';
 import { createGateway, type GatewayOptions, type RunningGateway } from './server.js';
+import { GatewaySettingError, gatewayOptionsFromEnv } from './settings.js';
 import { SupergraphConfigError } from './supergraphConfig.js';
+import { TrustedDocumentsError } from './trustedDocuments.js';
 
 export const GATEWAY_USAGE = `Usage:
   credgraph gateway --supergraph <supergraph.graphql> [--port <n>] [--host <addr>]
   credgraph gateway --config <supergraph.yaml> [--port <n>] [--host <addr>]
 
-Serves the composed GraphQL API at http://<host>:<port>/graphql (with a GraphQL IDE for browsers there)
-and /health.
+Serves the composed GraphQL API at http://<host>:<port>/graphql (with a GraphQL IDE for browsers there),
+/health (alive), /ready (supergraph loaded, subgraphs reachable) and /metrics (Prometheus). The supergraph
+file or config is checked for changes every CREDGRAPH_RELOAD_INTERVAL_MS (5000) and swapped in when it loads.
+Limits, rate limiting (REDIS_URL to share it), timeouts and logging are set by CREDGRAPH_* variables: see
+the README's configuration table. Logs are JSON lines on standard error.
 
 Options:
   --supergraph <file>  a composed supergraph SDL file (e.g. from rover supergraph compose)
@@ -89,7 +94,16 @@ export function parseGatewayArgs(
   }
   const port = parsePort(values.port ?? env.PORT ?? '4000', values.port !== undefined ? '--port' : 'PORT');
   const host = values.host ?? (env.HOST || '127.0.0.1');
+  let fromEnv: Partial<GatewayOptions>;
+  try {
+    fromEnv = gatewayOptionsFromEnv(env);
+  } catch (error) {
+    if (error instanceof GatewaySettingError) throw new UsageError(error.message);
+    throw error;
+  }
   return {
+    ...fromEnv,
+    logLevel: fromEnv.logLevel ?? 'info',
     ...(values.supergraph !== undefined ? { supergraphPath: values.supergraph } : {}),
     ...(values.config !== undefined ? { supergraphConfigPath: values.config } : {}),
     port,
@@ -146,6 +160,7 @@ function fail(error: unknown, expected = isExpected(error)): void {
 function isExpected(error: unknown): error is Error {
   if (
     error instanceof SupergraphConfigError ||
+    error instanceof TrustedDocumentsError ||
     error instanceof CompositionError ||
     error instanceof SubgraphIntrospectionError
   ) {

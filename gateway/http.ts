@@ -36,6 +36,11 @@ export class BodyTooLargeError extends Error {
 
 /** The request body as text; throws `BodyTooLargeError` as soon as it exceeds `limitBytes`. */
 export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
+  return (await readBodyBytes(request, limitBytes)).toString('utf8');
+}
+
+/** The request body as bytes; throws `BodyTooLargeError` as soon as it exceeds `limitBytes`. */
+export async function readBodyBytes(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
   const chunks: Buffer[] = [];
@@ -45,7 +50,18 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
     if (size > limitBytes) throw new BodyTooLargeError(limitBytes);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8, or returns null for bytes that are not valid UTF-8 (rather than replacing them silently). */
+export function decodeUtf8(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 /** Listens and resolves with the bound port (the free one the OS chose when `port` is 0). */
@@ -80,4 +96,16 @@ export function prefersHtml(acceptHeader: string | undefined): boolean {
     if (type === 'application/json' || type === 'application/graphql-response+json') json = Math.max(json, q);
   }
   return html > 0 && html >= json;
+}
+
+/**
+ * The request's URL, or null when its target does not parse as one (`GET //` does not, resolved naively):
+ * the path is appended to a placeholder origin rather than resolved against it.
+ */
+export function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(`http://request.invalid${target?.startsWith('/') ? target : `/${target ?? ''}`}`);
+  } catch {
+    return null;
+  }
 }

@@ -3,20 +3,35 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuitBreaker.js';
 export { CompositionError, type CompositionProblem, composeSupergraph, type SubgraphSdl } from './compose.js';
-export { createSubgraphAgent, UndiciDataSource, type UndiciDataSourceOptions } from './dataSource.js';
+export {
+  ADMIN_TOKEN_HEADER,
+  createSubgraphAgent,
+  type GatewayContext,
+  REQUEST_ID_HEADER,
+  UndiciDataSource,
+  type UndiciDataSourceOptions,
+} from './dataSource.js';
 export { GATEWAY_ERROR_CODES, type GatewayErrorCode } from './errors.js';
 export { type IdeExample, ideExamples } from './ideExamples.js';
 export { introspectSubgraphSdl, SubgraphIntrospectionError } from './introspect.js';
+export { DEFAULT_REQUEST_LIMITS, estimateCost, type RequestLimits } from './limits.js';
+export { createJsonLogger, type JsonLoggerOptions, type LogLevel } from './logging.js';
+export { GatewayMetrics } from './metrics.js';
+export type { RateLimitOptions } from './rateLimit.js';
 export {
   createGateway,
   type GatewayLogger,
   type GatewayOptions,
   GRAPHQL_PATH,
   HEALTH_PATH,
+  METRICS_PATH,
+  READY_PATH,
   type RunningGateway,
   startGateway,
 } from './server.js';
+export { GatewaySettingError, gatewayOptionsFromEnv } from './settings.js';
 export {
   composeSupergraphConfig,
   composeSupergraphFromFile,
@@ -29,6 +44,7 @@ export {
   SupergraphConfigError,
 } from './supergraphConfig.js';
 export type { SupergraphSourceOptions } from './supergraphSource.js';
+export { TrustedDocuments, TrustedDocumentsError } from './trustedDocuments.js';
 
 /**
  * The bundled `gateway/supergraph.yaml` (catalog 4001, credly 4002, coursera 4003). It stays in the source

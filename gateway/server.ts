@@ -1,38 +1,63 @@
 import './telemetry.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Socket } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Agent } from 'undici';
-import { createSubgraphAgent, UndiciDataSource } from './dataSource.js';
+import { CircuitBreaker, type CircuitBreakerOptions, circuitStateValue } from './circuitBreaker.js';
+import {
+  ADMIN_TOKEN_HEADER,
+  createSubgraphAgent,
+  type GatewayContext,
+  REQUEST_ID_HEADER,
+  type SubgraphObserver,
+  UndiciDataSource,
+} from './dataSource.js';
+import { createErrorFormatter, withoutUrls } from './errorFormatting.js';
+import type { GatewayErrorCode } from './errors.js';
+import { hotReloadingSupergraph } from './hotReload.js';
 import {
   BodyTooLargeError,
+  decodeUtf8,
   graphQLErrorBody,
   listen,
   originFor,
   prefersHtml,
-  readBody,
+  readBodyBytes,
+  requestUrl,
   sendJson,
 } from './http.js';
 import { sendIdePage, serveIdeAsset } from './ide.js';
+import {
+  armorProtection,
+  DEFAULT_REQUEST_LIMITS,
+  operationLimitsPlugin,
+  type RequestLimits,
+} from './limits.js';
+import { createJsonLogger, type GatewayLogger, type LogLevel, requestIdFor } from './logging.js';
+import { codeLabel, GatewayMetrics } from './metrics.js';
+import { RateLimiter, type RateLimitOptions } from './rateLimit.js';
+import { SubgraphProbe, subgraphsOfSupergraph } from './readiness.js';
 import {
   loadSupergraphSdl,
   type SupergraphSource,
   type SupergraphSourceOptions,
   supergraphSourceOf,
 } from './supergraphSource.js';
+import { TrustedDocuments } from './trustedDocuments.js';
 
-/** Where Apollo's and our own diagnostics go. Compatible with Apollo's `Logger`. */
-export interface GatewayLogger {
-  debug(message?: unknown): void;
-  info(message?: unknown): void;
-  warn(message?: unknown): void;
-  error(message?: unknown): void;
-}
+export type { GatewayLogger } from './logging.js';
 
 export interface GatewayOptions extends SupergraphSourceOptions {
   /** 0 picks a free port. Default 4000. */
@@ -43,16 +68,43 @@ export interface GatewayOptions extends SupergraphSourceOptions {
   maxBodyBytes?: number;
   /** Deadline for a subgraph's response headers, and again for each gap in its body. Default 30 s. */
   subgraphTimeoutMs?: number;
+  /** Retries of a subgraph query (never a mutation) after a connection failure or a 502/503/504. Default 1. */
+  subgraphRetries?: number;
+  /** The circuit breaker per subgraph, or false for none. Default: opens after 5 consecutive failures for 10 s. */
+  subgraphCircuitBreaker?: Pick<CircuitBreakerOptions, 'failureThreshold' | 'resetAfterMs'> | false;
   /** Keep-alive connections per subgraph. Default 64. */
   connectionsPerSubgraph?: number;
   /** Deadline for each subgraph's introspection when composing from a supergraph config. Default 10 s. */
   introspectionTimeoutMs?: number;
-  /** Whether clients (and the IDE) may introspect the API schema. Default true. */
+  /**
+   * Production mode: introspection off (unless `introspection` says otherwise) and no field suggestions in
+   * error messages. Default false; the CLI sets it from NODE_ENV or CREDGRAPH_MODE.
+   */
+  production?: boolean;
+  /** Whether clients (and the IDE) may introspect the API schema. Default: true, false in production. */
   introspection?: boolean;
+  /** Request limits; each one left out keeps its default (see {@link DEFAULT_REQUEST_LIMITS}). */
+  limits?: Partial<RequestLimits>;
+  /** A JSON file of trusted operations (id → document): when given, only those operations run. */
+  trustedDocumentsPath?: string;
+  /** Trusted operations given directly, in the file's shape. */
+  trustedDocuments?: unknown;
+  /** Per-client rate limiting (in memory, or shared through Redis), or false for none. Default 600 per minute. */
+  rateLimit?: RateLimitOptions | false;
+  /** How often a supergraph file or config is checked for changes, and swapped in when it loads. 0 never. Default 5 s. */
+  reloadIntervalMs?: number;
+  /** How long `/ready` reuses its last probe of the subgraphs. Default 2 s. */
+  readyCacheMs?: number;
+  /** How long the node:http server waits for a client's whole request. Default 30 s. */
+  requestTimeoutMs?: number;
   /** How long close() lets in-flight requests finish before cutting connections. Default 10 s. */
   shutdownGraceMs?: number;
-  /** Default: warnings and errors to stderr, nothing else. */
+  /** Apollo Server plugins to add (a response cache, say). */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+  /** Default: JSON lines (pino) on standard error at `logLevel`. */
   logger?: GatewayLogger;
+  /** The level of the default logger. Default `warn`; the CLI logs every request at `info`. */
+  logLevel?: LogLevel;
 }
 
 /** A gateway that is listening; `ready` settles once the supergraph is loaded (or failed to load). */
@@ -62,6 +114,8 @@ export interface RunningGateway {
   port: number;
   /** Resolves when queries can be served; rejects with the reason the supergraph could not be loaded. */
   ready: Promise<void>;
+  /** The gateway's metrics; register more in `metrics.registry` to have `/metrics` serve them. */
+  metrics: GatewayMetrics;
   /** Stops accepting, lets in-flight requests finish, stops Apollo and the subgraph pool, frees the port. */
   close(): Promise<void>;
 }
@@ -70,129 +124,281 @@ type GatewayState = 'starting' | 'ready' | 'failed' | 'closing';
 
 /** The GraphQL endpoint's path; the IDE is served there too. */
 export const GRAPHQL_PATH = '/graphql';
+/** Liveness: 200 while the process serves requests. */
 export const HEALTH_PATH = '/health';
+/** Readiness: 200 once the supergraph is loaded and every subgraph answers, else 503 with the reason. */
+export const READY_PATH = '/ready';
+/** Prometheus metrics, in the text exposition format. */
+export const METRICS_PATH = '/metrics';
 
-const quietLogger: GatewayLogger = {
-  debug() {},
-  info() {},
-  warn: (message) => console.error(`credgraph gateway: ${String(message)}`),
-  error: (message) => console.error(`credgraph gateway: ${String(message)}`),
-};
+/** What one request did, for its access log line and the errors-by-code metric. */
+interface RequestRecord {
+  errorCodes: string[];
+}
 
 /**
- * Listens at once and loads the supergraph in the background: `/health` answers 503 `starting` until it is
- * loaded, then 200 `ok`. Throws at once only for options that name no (or several) supergraph sources.
+ * Listens at once and loads the supergraph in the background: `/ready` answers 503 `starting` until it is
+ * loaded. Throws at once for options that name no (or several) supergraph sources, or a trusted-documents
+ * file that cannot be read.
  */
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
   const source = supergraphSourceOf(options);
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
-  const logger = options.logger ?? quietLogger;
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...definedOnly(options.limits ?? {}) };
+  const logger = options.logger ?? createJsonLogger({ level: options.logLevel ?? 'warn' });
+  const trusted = options.trustedDocumentsPath
+    ? await TrustedDocuments.load(options.trustedDocumentsPath)
+    : options.trustedDocuments !== undefined
+      ? TrustedDocuments.from(options.trustedDocuments)
+      : null;
+  const metrics = new GatewayMetrics();
+  const records = new AsyncLocalStorage<RequestRecord>();
+  const countError = (code: string) => {
+    metrics.graphqlErrors.inc({ code: codeLabel(code) });
+    records.getStore()?.errorCodes.push(code);
+  };
+  const rateLimiter =
+    options.rateLimit === false || options.rateLimit?.limit === 0
+      ? null
+      : new RateLimiter(options.rateLimit ?? {}, {
+          logger,
+          onStoreError: () => metrics.rateLimitStoreErrors.inc(),
+        });
   const agent = createSubgraphAgent({ connectionsPerSubgraph: options.connectionsPerSubgraph ?? 64 });
+  const probe = new SubgraphProbe(agent, 2_000, options.readyCacheMs ?? 2_000);
   const abortLoading = new AbortController();
 
   let state: GatewayState = 'starting';
   let failure: Error | null = null;
-  let apollo: ApolloServer<BaseContext> | null = null;
+  let apollo: ApolloServer<GatewayContext> | null = null;
+  let subgraphs = new Map<string, string>();
+
+  const sendError = (
+    response: ServerResponse,
+    status: number,
+    code: GatewayErrorCode | 'INTERNAL_SERVER_ERROR',
+    message: string,
+    headers?: Record<string, string>,
+  ) => {
+    countError(code);
+    sendJson(response, status, graphQLErrorBody(message, code), headers);
+  };
 
   const server = createServer((request, response) => {
+    const started = performance.now();
+    const requestId = requestIdFor(request.headers);
+    response.setHeader(REQUEST_ID_HEADER, requestId);
     if (state === 'closing') response.setHeader('connection', 'close');
-    // Connections whose request was in flight when close() began are released as soon as it is answered.
+    const record: RequestRecord = { errorCodes: [] };
+    const parsed = requestUrl(request.url);
+    if (!parsed) return sendError(response, 400, 'BAD_REQUEST', 'the request target is not a valid path');
+    const url = parsed;
+    const routeLabel = routeOf(url.pathname);
     response.once('finish', () => {
+      // Connections whose request was in flight when close() began are released as soon as it is answered.
       if (state === 'closing') setImmediate(() => server.closeIdleConnections());
-    });
-    route(request, response).catch((error: unknown) => {
-      logger.error(`request ${request.method} ${request.url} failed: ${(error as Error).stack ?? error}`);
-      if (!response.headersSent) {
-        sendJson(response, 500, graphQLErrorBody('internal gateway error', 'INTERNAL_SERVER_ERROR'));
-      } else {
-        response.destroy();
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpRequests.inc({ route: routeLabel, status: String(response.statusCode) });
+      metrics.httpDuration.observe({ route: routeLabel }, seconds);
+      if (routeLabel === 'graphql') {
+        logger.info({
+          msg: 'request',
+          requestId,
+          method: request.method,
+          path: url.pathname,
+          status: response.statusCode,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          ...(record.errorCodes.length > 0 ? { errorCodes: [...new Set(record.errorCodes)] } : {}),
+        });
       }
     });
+    records
+      .run(record, () => route(request, response, url, requestId))
+      .catch((error: unknown) => {
+        logger.error({
+          msg: 'request failed',
+          requestId,
+          method: request.method,
+          path: url.pathname,
+          err: (error as Error).stack ?? String(error),
+        });
+        if (!response.headersSent) {
+          sendError(response, 500, 'INTERNAL_SERVER_ERROR', 'internal gateway error');
+        } else {
+          response.destroy();
+        }
+      });
   });
   server.keepAliveTimeout = 65_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.headersTimeout = Math.min(server.requestTimeout || 60_000, 60_000);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket),
+  );
 
-  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+  async function route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    requestId: string,
+  ): Promise<void> {
     if (url.pathname === HEALTH_PATH) return sendHealth(response);
-    if (url.pathname === GRAPHQL_PATH) return handleGraphQL(request, response, url);
+    if (url.pathname === READY_PATH) return sendReady(response);
+    if (url.pathname === METRICS_PATH) return sendMetrics(response);
+    if (url.pathname === GRAPHQL_PATH) return handleGraphQL(request, response, url, requestId);
     if (serveIdeAsset(request, response, url)) return;
     if (url.pathname === '/' && request.method === 'GET' && prefersHtml(request.headers.accept)) {
       response.writeHead(302, { location: GRAPHQL_PATH, 'content-length': 0 });
       return void response.end();
     }
-    sendJson(
+    sendError(
       response,
       404,
-      graphQLErrorBody(`no route ${url.pathname}; the GraphQL endpoint is ${GRAPHQL_PATH}`, 'NOT_FOUND'),
+      'NOT_FOUND',
+      `no route ${url.pathname.slice(0, 200)}; the GraphQL endpoint is ${GRAPHQL_PATH}`,
     );
   }
 
   function sendHealth(response: ServerResponse): void {
-    if (state === 'ready') sendJson(response, 200, { status: 'ok' });
-    else if (state === 'failed') sendJson(response, 503, { status: 'failed', error: failure?.message });
-    else sendJson(response, 503, { status: state });
+    if (state === 'closing') sendJson(response, 503, { status: 'closing' });
+    else sendJson(response, 200, { status: 'ok' });
   }
 
-  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  async function sendReady(response: ServerResponse): Promise<void> {
+    if (state !== 'ready') {
+      const error = state === 'failed' && failure ? { error: withoutUrls(failure.message) } : {};
+      return sendJson(response, 503, { status: state, ...error });
+    }
+    const reachability = await probe.check(subgraphs);
+    const ready = Object.values(reachability).every((value) => value === 'reachable');
+    sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: reachability });
+  }
+
+  async function sendMetrics(response: ServerResponse): Promise<void> {
+    const { contentType, text } = await metrics.text();
+    response.writeHead(200, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    response.end(text);
+  }
+
+  async function handleGraphQL(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    requestId: string,
+  ): Promise<void> {
     const method = request.method ?? 'GET';
     if ((method === 'GET' || method === 'HEAD') && !url.searchParams.has('query')) {
       if (prefersHtml(request.headers.accept)) return sendIdePage(request, response, GRAPHQL_PATH);
     }
     if (method !== 'GET' && method !== 'POST') {
-      return sendJson(
+      return sendError(
         response,
         405,
-        graphQLErrorBody(
-          `${method} is not allowed on ${GRAPHQL_PATH}; use GET or POST`,
-          'METHOD_NOT_ALLOWED',
-        ),
+        'METHOD_NOT_ALLOWED',
+        `${method} is not allowed on ${GRAPHQL_PATH}; use GET or POST`,
         { allow: 'GET, POST' },
       );
     }
     if (!apollo) {
-      const body =
-        state === 'failed'
-          ? graphQLErrorBody(
-              `the gateway could not load its supergraph: ${failure?.message}`,
-              'GATEWAY_UNAVAILABLE',
-            )
-          : graphQLErrorBody('the gateway is starting: its supergraph is not loaded yet', 'GATEWAY_STARTING');
-      return sendJson(response, 503, body, { 'retry-after': '1' });
+      return state === 'failed'
+        ? sendError(
+            response,
+            503,
+            'GATEWAY_UNAVAILABLE',
+            `the gateway could not load its supergraph: ${withoutUrls(failure?.message ?? '')}`,
+            { 'retry-after': '1' },
+          )
+        : sendError(
+            response,
+            503,
+            'GATEWAY_STARTING',
+            'the gateway is starting: its supergraph is not loaded yet',
+            {
+              'retry-after': '1',
+            },
+          );
+    }
+    if (rateLimiter) {
+      const decision = await rateLimiter.check(request);
+      response.setHeader('ratelimit-limit', String(decision.limit));
+      response.setHeader('ratelimit-remaining', String(decision.remaining));
+      response.setHeader('ratelimit-reset', String(decision.resetSeconds));
+      if (!decision.allowed) {
+        metrics.rateLimited.inc();
+        return sendError(
+          response,
+          429,
+          'RATE_LIMITED',
+          `rate limit of ${decision.limit} requests exceeded; retry in ${decision.resetSeconds} s`,
+          { 'retry-after': String(decision.resetSeconds) },
+        );
+      }
     }
     let body: unknown;
+    let search = url.search;
     if (method === 'POST') {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readBody(request, maxBodyBytes);
+        bytes = await readBodyBytes(request, maxBodyBytes);
       } catch (error) {
         if (!(error instanceof BodyTooLargeError)) throw error;
-        return sendJson(response, 413, graphQLErrorBody(error.message, 'PAYLOAD_TOO_LARGE'), {
-          connection: 'close',
-        });
+        return sendError(response, 413, 'PAYLOAD_TOO_LARGE', error.message, { connection: 'close' });
       }
+      const text = decodeUtf8(bytes);
+      if (text === null) return sendError(response, 400, 'BAD_REQUEST', 'request body is not valid UTF-8');
       if (isJsonContentType(request.headers['content-type']) && text.trim() !== '') {
         try {
           body = JSON.parse(text);
         } catch (error) {
-          return sendJson(
+          return sendError(
             response,
             400,
-            graphQLErrorBody(`request body is not valid JSON: ${(error as Error).message}`, 'BAD_REQUEST'),
+            'BAD_REQUEST',
+            `request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
           );
         }
       } else {
         // Apollo answers a missing or non-JSON body with its own clear 400 (or a CSRF refusal).
         body = text === '' ? undefined : text;
       }
+      if (Array.isArray(body)) {
+        if (limits.maxBatch === 0) {
+          return sendError(
+            response,
+            400,
+            'BATCHING_DISABLED',
+            'batched operations (an array body) are not accepted',
+          );
+        }
+        if (body.length > limits.maxBatch) {
+          return sendError(
+            response,
+            400,
+            'BATCH_TOO_LARGE',
+            `a batch may hold at most ${limits.maxBatch} operations, got ${body.length}`,
+          );
+        }
+      }
+    }
+    if (trusted) {
+      const rewritten = trustedRequest(trusted, method, body, url);
+      if (!rewritten.ok) return sendError(response, 400, 'OPERATION_NOT_TRUSTED', rewritten.message);
+      body = rewritten.body;
+      search = rewritten.search;
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: async () => ({}),
+      httpGraphQLRequest: { method, headers, search, body },
+      context: async () => ({ requestId, ...(adminToken ? { adminToken } : {}) }),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -209,12 +415,63 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     port = await listen(server, options.port ?? 4000, host);
   } catch (error) {
     await agent.close();
+    await rateLimiter?.close();
     throw error;
   }
 
+  const breakers = new Map<string, CircuitBreaker>();
+  const breakerFor = (name: string, url: string): CircuitBreaker | undefined => {
+    if (options.subgraphCircuitBreaker === false) return undefined;
+    const key = `${name} ${url}`;
+    let breaker = breakers.get(key);
+    if (!breaker) {
+      breaker = new CircuitBreaker({
+        failureThreshold: options.subgraphCircuitBreaker?.failureThreshold ?? 5,
+        resetAfterMs: options.subgraphCircuitBreaker?.resetAfterMs ?? 10_000,
+        onStateChange: (circuit) =>
+          metrics.subgraphCircuitState.set({ subgraph: name }, circuitStateValue(circuit)),
+      });
+      metrics.subgraphCircuitState.set({ subgraph: name }, 0);
+      breakers.set(key, breaker);
+    }
+    return breaker;
+  };
+  const observer: SubgraphObserver = {
+    fetched(subgraph, outcome, seconds) {
+      metrics.subgraphRequests.inc({ subgraph, outcome });
+      metrics.subgraphDuration.observe({ subgraph }, seconds);
+    },
+    retried: (subgraph) => metrics.subgraphRetries.inc({ subgraph }),
+  };
+
   const ready = (async () => {
     const supergraphSdl = await loadSupergraph(source, options, abortLoading.signal);
-    const started = buildApollo(supergraphSdl, agent, options, logger);
+    const gateway = new ApolloGateway({
+      logger,
+      supergraphSdl: hotReloadingSupergraph({
+        initialSdl: supergraphSdl,
+        load: (signal) => loadSupergraph(source, options, signal),
+        intervalMs: source.kind === 'sdl' ? 0 : (options.reloadIntervalMs ?? 5_000),
+        logger,
+        onLoaded: (sdl) => {
+          subgraphs = subgraphsOfSupergraph(sdl);
+        },
+        onOutcome: (outcome) => metrics.supergraphLoads.inc({ outcome }),
+      }),
+      buildService: ({ name, url }) => {
+        if (!url) throw new Error(`the supergraph gives subgraph "${name}" no URL`);
+        return new UndiciDataSource({
+          name,
+          url,
+          dispatcher: agent,
+          timeoutMs: options.subgraphTimeoutMs ?? 30_000,
+          retries: options.subgraphRetries ?? 1,
+          breaker: breakerFor(name, url),
+          observer,
+        });
+      },
+    });
+    const started = buildApollo(gateway, options, limits, logger, trusted !== null, countError);
     await started.start();
     // close() may have been called while Apollo was starting.
     if ((state as GatewayState) === 'closing') {
@@ -223,11 +480,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     }
     apollo = started;
     state = 'ready';
+    metrics.supergraphLoaded.set(1);
+    metrics.supergraphLoads.inc({ outcome: 'loaded' });
   })();
   ready.catch((error: Error) => {
     if (state === 'closing') return;
     failure = error;
     state = 'failed';
+    metrics.supergraphLoads.inc({ outcome: 'failed' });
   });
 
   let closing: Promise<void> | null = null;
@@ -235,13 +495,16 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     url: `${originFor(host, port)}${GRAPHQL_PATH}`,
     port,
     ready,
+    metrics,
     close() {
       closing ??= (async () => {
         state = 'closing';
+        metrics.supergraphLoaded.set(0);
         abortLoading.abort();
         await stopServer(server, options.shutdownGraceMs ?? 10_000);
         await ready.catch(() => {});
         await apollo?.stop();
+        await rateLimiter?.close();
         await agent.close();
       })();
       return closing;
@@ -274,38 +537,125 @@ function loadSupergraph(source: SupergraphSource, options: GatewayOptions, signa
 }
 
 function buildApollo(
-  supergraphSdl: string,
-  agent: Agent,
+  gateway: ApolloGateway,
   options: GatewayOptions,
+  limits: RequestLimits,
   logger: GatewayLogger,
-): ApolloServer<BaseContext> {
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    logger,
-    buildService: ({ name, url }) => {
-      if (!url) throw new Error(`the supergraph gives subgraph "${name}" no URL`);
-      return new UndiciDataSource({
-        name,
-        url,
-        dispatcher: agent,
-        timeoutMs: options.subgraphTimeoutMs ?? 30_000,
-      });
-    },
-  });
-  return new ApolloServer<BaseContext>({
+  trustedOnly: boolean,
+  onErrorCode: (code: string) => void,
+): ApolloServer<GatewayContext> {
+  const production = options.production ?? false;
+  const armor = armorProtection(limits, production);
+  return new ApolloServer<GatewayContext>({
     gateway,
     logger,
-    introspection: options.introspection ?? true,
+    introspection: options.introspection ?? !production,
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     // The gateway's owner (CLI or launcher) handles signals, so that close() runs once, in order.
     stopOnTerminationSignals: false,
     stringifyResult: (value) => JSON.stringify(value),
+    allowBatchedHttpRequests: limits.maxBatch > 0,
+    parseOptions: { maxTokens: limits.maxTokens },
+    // Guards validation itself against fragment fan-outs that expand to millions of selections.
+    maxRecursiveSelections: true,
+    validationRules: armor.validationRules,
+    // With trusted documents only, clients must not register operations of their own through APQ.
+    ...(trustedOnly ? { persistedQueries: false as const } : {}),
+    formatError: createErrorFormatter(onErrorCode),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+      operationLimitsPlugin(limits) as ApolloServerPlugin<GatewayContext>,
+      ...(options.plugins ?? []),
     ],
   });
+}
+
+/** The request Apollo should see in trusted-documents mode, with the named operation's text filled in. */
+function trustedRequest(
+  trusted: TrustedDocuments,
+  method: string,
+  body: unknown,
+  url: URL,
+): { ok: true; body: unknown; search: string } | { ok: false; message: string } {
+  if (method === 'GET') {
+    const params = url.searchParams;
+    let extensions: unknown;
+    try {
+      extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+    } catch {
+      return { ok: false, message: 'the extensions parameter is not JSON' };
+    }
+    const resolved = trusted.resolve({
+      query: params.get('query') ?? undefined,
+      documentId: params.get('documentId') ?? undefined,
+      id: params.get('id') ?? undefined,
+      extensions,
+    });
+    if (!resolved.ok) return resolved;
+    const rewritten = new URLSearchParams(params);
+    for (const name of ['documentId', 'id', 'extensions']) rewritten.delete(name);
+    rewritten.set('query', resolved.query);
+    return { ok: true, body, search: `?${rewritten}` };
+  }
+  const resolveOne = (operation: unknown) => {
+    if (typeof operation !== 'object' || operation === null) return null;
+    const { documentId: _documentId, id: _id, extensions, ...rest } = operation as Record<string, unknown>;
+    const resolved = trusted.resolve(operation as Record<string, unknown>);
+    if (!resolved.ok) return resolved;
+    const { persistedQuery: _persisted, ...otherExtensions } =
+      typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>) : {};
+    return { ok: true as const, operation: { ...rest, query: resolved.query, extensions: otherExtensions } };
+  };
+  // Bodies that are not JSON objects never run; Apollo refuses them with its own message.
+  if (Array.isArray(body)) {
+    const operations: unknown[] = [];
+    for (const operation of body) {
+      const resolved = resolveOne(operation);
+      if (resolved && !resolved.ok) return resolved;
+      operations.push(resolved ? resolved.operation : operation);
+    }
+    return { ok: true, body: operations, search: url.search };
+  }
+  const resolved = resolveOne(body);
+  if (resolved && !resolved.ok) return resolved;
+  return { ok: true, body: resolved ? resolved.operation : body, search: url.search };
+}
+
+/** Answers a request node:http could not parse (malformed, headers too large, too slow) with JSON. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const [status, code, message]: [number, GatewayErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'the request line or headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'the request took too long to arrive']
+        : [400, 'BAD_REQUEST', 'the request is not well-formed HTTP'];
+  const body = JSON.stringify(graphQLErrorBody(message, code));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+function routeOf(pathname: string): string {
+  if (pathname === GRAPHQL_PATH) return 'graphql';
+  if (pathname === HEALTH_PATH) return 'health';
+  if (pathname === READY_PATH) return 'ready';
+  if (pathname === METRICS_PATH) return 'metrics';
+  if (pathname.startsWith('/ide/')) return 'ide';
+  return 'other';
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function isJsonContentType(contentType: string | undefined): boolean {

@@ -26,6 +26,8 @@ export class UpstreamError extends Error {
     readonly provider: string,
     message: string,
     readonly upstreamStatus: number | null = null,
+    /** True when the call was refused by the open circuit breaker, without reaching the upstream. */
+    readonly circuitOpen = false,
   ) {
     super(message);
   }
@@ -38,7 +40,12 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
 /** The GraphQL error a client sees for an upstream failure: stable code, provider name, upstream status. */
 export function upstreamGraphQLError(error: UpstreamError): GraphQLError {
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, provider: error.provider, upstreamStatus: error.upstreamStatus },
+    extensions: {
+      code: error.code,
+      provider: error.provider,
+      upstreamStatus: error.upstreamStatus,
+      ...(error.circuitOpen ? { circuitOpen: true } : {}),
+    },
   });
 }
 

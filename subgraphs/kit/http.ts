@@ -1,5 +1,14 @@
-import { Agent, type Dispatcher, interceptors } from 'undici';
+import { Agent } from 'undici';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  circuitStateValue,
+} from './circuitBreaker.js';
 import { UpstreamError, type UpstreamErrorCode } from './errors.js';
+import { upstreamCalls, upstreamCircuitState, upstreamDuration, upstreamRetries } from './metrics.js';
+import { currentRequestId, REQUEST_ID_HEADER } from './requestContext.js';
+import { currentUpstreamPolicy } from './upstreamPolicy.js';
 
 export interface UpstreamHttpOptions {
   /** Provider id, used in error messages. */
@@ -12,51 +21,98 @@ export interface UpstreamHttpOptions {
   credentialsSetting?: string;
   /** Per-attempt timeout for headers and for body progress. */
   timeoutMs?: number;
-  /** Retries of idempotent requests after a transient failure (connection error, 429, 5xx). */
+  /** Retries of idempotent requests after a transient failure (connection error, 429, 5xx). Default 2. */
   retries?: number;
   /** Keep-alive connections per upstream origin. */
   connections?: number;
+  /** First retry's backoff; each further retry doubles it, up to `retryMaxDelayMs`, with jitter. Default 100 ms. */
+  retryBaseDelayMs?: number;
+  /** Longest wait before a retry, also the longest `Retry-After` honoured (a longer one is not waited for). Default 2 s. */
+  retryMaxDelayMs?: number;
+  /** The circuit breaker for this upstream, or false for none. Default: opens after 5 consecutive failures for 30 s. */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Whether to send the current request's `x-request-id` to the upstream, to correlate logs. Default true. */
+  forwardRequestId?: boolean;
+  /**
+   * Serve-stale-on-error hook for a response cache: called when a call fails because the upstream is down, slow,
+   * failing or rate-limiting us (or the circuit is open); a value it returns is answered instead of the error,
+   * undefined lets the error through.
+   */
+  staleFallback?: (failed: FailedUpstreamCall) => unknown | Promise<unknown>;
+}
+
+/** A call that failed for want of an available upstream, as handed to `staleFallback`. */
+export interface FailedUpstreamCall {
+  method: 'GET' | 'POST';
+  url: URL;
+  error: UpstreamError;
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+const AVAILABILITY_CODES = new Set<UpstreamErrorCode>([
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_RATE_LIMITED',
+]);
+
 /**
  * The HTTP client every provider adapter uses for its upstream: one keep-alive undici Agent per upstream,
- * retries with backoff that honour `Retry-After`, timeouts, and upstream failures mapped to `UpstreamError`
- * with stable codes.
+ * retries of idempotent requests with exponential backoff and jitter that honour `Retry-After`, timeouts, a
+ * circuit breaker, and upstream failures mapped to `UpstreamError` with stable codes.
  */
 export class UpstreamHttp {
   readonly baseUrl: URL;
   private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly retryMaxDelayMs: number;
+  private readonly breaker: CircuitBreaker;
 
   constructor(private readonly options: UpstreamHttpOptions) {
+    const policy = currentUpstreamPolicy();
     this.baseUrl = new URL(options.baseUrl);
     this.headers = { accept: 'application/json', ...options.headers };
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.retries = options.retries ?? 2;
+    this.retries = options.retries ?? policy.retries ?? 2;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? policy.retryBaseDelayMs ?? 100;
+    this.retryMaxDelayMs = options.retryMaxDelayMs ?? policy.retryMaxDelayMs ?? 2_000;
     this.agent = new Agent({
       connections: options.connections ?? 16,
       keepAliveTimeout: 30_000,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
-    this.dispatcher = this.agent.compose(
-      interceptors.retry({
-        maxRetries: this.retries,
-        minTimeout: 100,
-        maxTimeout: 2_000,
-        timeoutFactor: 2,
-        // The final 429/5xx response is handed back so that it maps to a precise error below.
-        throwOnError: false,
-        // Only requests the caller declared idempotent reach this dispatcher, so a read-only POST (a search
-        // endpoint) is retried like a GET; undici's default list would leave POST out.
-        methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE', 'POST'],
-      }),
-    );
+    const breakerOptions = options.circuitBreaker ?? policy.circuitBreaker ?? {};
+    const provider = options.provider;
+    this.breaker = new CircuitBreaker({
+      ...(breakerOptions === false ? { failureThreshold: 0 } : breakerOptions),
+      onStateChange: (state) => {
+        upstreamCircuitState.set({ provider }, circuitStateValue(state));
+        if (breakerOptions !== false) breakerOptions.onStateChange?.(state);
+      },
+    });
+    upstreamCircuitState.set({ provider }, 0);
+  }
+
+  /** The state of this upstream's circuit breaker. */
+  get circuitState(): CircuitState {
+    return this.breaker.state;
   }
 
   /** Resolves a path (or an absolute URL the upstream handed us) against the base URL, refusing other hosts. */
@@ -94,34 +150,112 @@ export class UpstreamHttp {
     body?: string,
     idempotent = method === 'GET',
   ): Promise<T> {
-    const headers =
-      body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' };
-    let response: Dispatcher.ResponseData;
+    const provider = this.options.provider;
+    const stopTimer = upstreamDuration.startTimer({ provider });
     try {
-      response = await (idempotent ? this.dispatcher : this.agent).request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method,
-        headers,
-        body,
-        // An overall deadline, so that retries cannot stretch one call past what a client will wait for.
-        signal: AbortSignal.timeout(this.timeoutMs * (idempotent ? this.retries + 1 : 1) + 1_000),
-      });
+      const value = await this.call<T>(method, url, body, idempotent);
+      upstreamCalls.inc({ provider, outcome: 'ok' });
+      return value;
     } catch (error) {
-      throw this.transportError(error);
+      if (!(error instanceof UpstreamError)) throw error;
+      upstreamCalls.inc({ provider, outcome: error.circuitOpen ? 'CIRCUIT_OPEN' : error.code });
+      if (this.options.staleFallback && AVAILABILITY_CODES.has(error.code)) {
+        const stale = await this.options.staleFallback({ method, url, error });
+        if (stale !== undefined) return stale as T;
+      }
+      throw error;
+    } finally {
+      stopTimer();
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw this.transportError(error);
+  }
+
+  /** One call: its attempts, the breaker's accounting, and the answer parsed or mapped to an UpstreamError. */
+  private async call<T>(method: 'GET' | 'POST', url: URL, body: string | undefined, idempotent: boolean) {
+    if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
+    const maxAttempts = idempotent ? this.retries + 1 : 1;
+    // An overall deadline, so that retries cannot stretch one call past what a client will wait for.
+    const deadline = Date.now() + this.timeoutMs * maxAttempts + 1_000;
+    const headers = this.requestHeaders(body !== undefined);
+    for (let attempt = 1; ; attempt++) {
+      let failure: UpstreamError;
+      let retryable: boolean;
+      let retryAfterMs: number | null = null;
+      try {
+        const response = await this.agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        });
+        const text = await response.body.text();
+        if (response.statusCode < 400) {
+          this.breaker.onSuccess();
+          return this.parse<T>(url, text);
+        }
+        failure = this.statusError(response.statusCode, text);
+        retryable = RETRYABLE_STATUSES.has(response.statusCode);
+        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+        if (!retryable) {
+          // The upstream is up and answering; a refusal of this one request says nothing about its health.
+          this.breaker.onSuccess();
+          throw failure;
+        }
+      } catch (error) {
+        if (error instanceof UpstreamError) throw error;
+        failure = this.transportError(error);
+        retryable = failure.code !== 'UPSTREAM_TIMEOUT' && RETRYABLE_ERROR_CODES.has(errorCode(error));
+      }
+      const delay = retryable && attempt < maxAttempts ? this.retryDelay(attempt, retryAfterMs) : null;
+      if (delay === null || Date.now() + delay >= deadline) {
+        this.breaker.onFailure(failure.code);
+        throw failure;
+      }
+      upstreamRetries.inc({ provider: this.options.provider });
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
-    if (response.statusCode >= 400) throw this.statusError(response.statusCode, text);
+  }
+
+  private requestHeaders(hasBody: boolean): Record<string, string> {
+    const requestId = this.options.forwardRequestId === false ? null : currentRequestId();
+    if (!hasBody && requestId === null) return this.headers;
+    return {
+      ...this.headers,
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(requestId === null ? {} : { [REQUEST_ID_HEADER]: requestId }),
+    };
+  }
+
+  private parse<T>(url: URL, text: string): T {
     try {
       return JSON.parse(text) as T;
     } catch {
       throw this.error('UPSTREAM_BAD_RESPONSE', `answered ${url.pathname} with a body that is not JSON`);
     }
+  }
+
+  /**
+   * The wait before retry number `attempt`: the upstream's `Retry-After` when it gives one (null, meaning give
+   * up, when that is longer than `retryMaxDelayMs`), else exponential backoff with jitter, so that clients that
+   * failed together do not retry together.
+   */
+  private retryDelay(attempt: number, retryAfterMs: number | null): number | null {
+    if (retryAfterMs !== null) return retryAfterMs <= this.retryMaxDelayMs ? retryAfterMs : null;
+    const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private circuitOpenError(): UpstreamError {
+    const code = (this.breaker.lastFailureCode ?? 'UPSTREAM_UNAVAILABLE') as UpstreamErrorCode;
+    const seconds = Math.ceil(this.breaker.retryInMs() / 1000);
+    return new UpstreamError(
+      code,
+      this.options.provider,
+      `${this.options.provider}: the upstream keeps failing (${code}); not calling it for ${seconds} s (circuit open)`,
+      null,
+      true,
+    );
   }
 
   private error(code: UpstreamErrorCode, detail: string, status: number | null = null): UpstreamError {
@@ -196,6 +330,24 @@ function upstreamMessage(body: string): string | null {
   ];
   const message = candidates.find((value): value is string => typeof value === 'string' && value.length > 0);
   return message ? message.slice(0, 200) : null;
+}
+
+/** `Retry-After` in milliseconds (delta-seconds or an HTTP date), or null when absent or unreadable. */
+function parseRetryAfter(header: string | string[] | undefined): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  const causeCode = (
+    (error as { cause?: { code?: unknown } } | null)?.cause as { code?: unknown } | undefined
+  )?.code;
+  return typeof causeCode === 'string' ? causeCode : '';
 }
 
 function dig(value: unknown, ...path: string[]): unknown {

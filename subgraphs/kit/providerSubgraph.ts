@@ -7,6 +7,7 @@ import type { AnyProvider, Closable, ProviderDefinition } from './contract.js';
 import { toGraphQLError } from './errors.js';
 import { feedRoute } from './feed.js';
 import { type RunningServer, serveSubgraph } from './serve.js';
+import { upstreamPolicyFromEnv, withUpstreamPolicy } from './upstreamPolicy.js';
 
 export interface ProviderContext<TDetails> {
   /** Per-request loader of live details by global credential id; one batched upstream call per tick. */
@@ -87,7 +88,9 @@ export async function startProviderSubgraph<TConfig, TClient extends Closable, T
   options: StartProviderOptions,
 ): Promise<RunningServer> {
   const config = provider.readConfig(options.env);
-  const client = provider.createClient(config);
+  // Retries and circuit breaking are tuned from the environment for every provider alike (UPSTREAM_RETRIES…).
+  const upstreamPolicy = upstreamPolicyFromEnv(options.env, provider.info.id);
+  const client = withUpstreamPolicy(upstreamPolicy, () => provider.createClient(config));
   return serveSubgraph({
     name: provider.info.id,
     schema: buildProviderSchema(provider as ProviderDefinition<unknown, Closable, TDetails>),
@@ -96,5 +99,6 @@ export async function startProviderSubgraph<TConfig, TClient extends Closable, T
     port: options.port,
     host: options.host,
     onClose: () => client.close(),
+    upstreamPolicy,
   });
 }

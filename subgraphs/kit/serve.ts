@@ -6,6 +6,9 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { prometheusText } from './metrics.js';
+import { requestIdFrom, runWithRequestContext } from './requestContext.js';
+import { type UpstreamPolicy, withUpstreamPolicy } from './upstreamPolicy.js';
 
 export type RouteHandler = (
   request: IncomingMessage,
@@ -24,12 +27,19 @@ export interface ServeSubgraphOptions<TContext extends BaseContext> {
   host?: string;
   /** Called when the server stops, to release upstream clients and stores. */
   onClose?: () => Promise<void> | void;
+  /** How long close() lets in-flight requests finish before cutting their connections. Default 10 s. */
+  shutdownGraceMs?: number;
+  /** The upstream policy in force while serving, for upstream clients that are built lazily (on a token renewal, say). */
+  upstreamPolicy?: UpstreamPolicy;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** Stops accepting, lets in-flight requests finish (within the grace period), then releases everything. */
   close(): Promise<void>;
+  /** Cuts every connection at once and stops listening, as a crash would (for fault tests); close() still releases. */
+  terminate?(): void;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -49,38 +59,76 @@ export async function serveSubgraph<TContext extends BaseContext>(
   await apollo.start();
   const routes: Record<string, RouteHandler> = {
     '/health': (_request, response) => sendJson(response, 200, { status: 'ok', subgraph: options.name }),
+    '/metrics': async (_request, response) => {
+      const { contentType, text } = await prometheusText();
+      response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    },
     ...options.routes,
   };
 
+  let closing = false;
   const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://subgraph.invalid');
-    try {
-      const route = routes[url.pathname];
-      if (route) return await route(request, response, url);
-      if (url.pathname !== '/graphql' && url.pathname !== '/') {
-        return sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
-      }
-      await handleGraphQL(apollo, options.context, request, response, url);
-    } catch (error) {
-      if (!response.headersSent) {
-        sendJson(response, 500, {
-          error: { code: 'INTERNAL_SERVER_ERROR', message: (error as Error).message },
-        });
-      } else {
-        response.destroy();
-      }
+    if (closing) response.setHeader('connection', 'close');
+    // A keep-alive connection whose request was in flight when close() began is released once it is answered.
+    response.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    const url = requestUrl(request.url);
+    if (!url) {
+      return sendJson(response, 400, {
+        error: { code: 'BAD_REQUEST', message: 'the request target is not a path' },
+      });
     }
+    const serve = async () => {
+      try {
+        const route = routes[url.pathname];
+        if (route) return await route(request, response, url);
+        if (url.pathname !== '/graphql' && url.pathname !== '/') {
+          return sendJson(response, 404, {
+            error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` },
+          });
+        }
+        await handleGraphQL(apollo, options.context, request, response, url);
+      } catch (error) {
+        if (!response.headersSent) {
+          sendJson(response, 500, {
+            error: { code: 'INTERNAL_SERVER_ERROR', message: (error as Error).message },
+          });
+        } else {
+          response.destroy();
+        }
+      }
+    };
+    // The gateway's request id, so that upstream calls made for this request carry it too.
+    await runWithRequestContext({ requestId: requestIdFrom(request.headers) }, () =>
+      options.upstreamPolicy ? withUpstreamPolicy(options.upstreamPolicy, serve) : serve(),
+    );
   });
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  let closed: Promise<void> | null = null;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
     port,
-    async close() {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await apollo.stop();
-      await options.onClose?.();
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+        force.unref();
+        await stopped;
+        clearTimeout(force);
+        await apollo.stop();
+        await options.onClose?.();
+      })();
+      return closed;
+    },
+    terminate() {
+      closing = true;
+      server.close();
+      server.closeAllConnections();
     },
   };
 }
@@ -157,4 +205,16 @@ export function listen(server: Server, port: number, host: string): Promise<numb
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/**
+ * The request's URL, or null when its target does not parse as one (`GET //` does not, resolved naively, and
+ * would otherwise throw out of the request handler): the path is appended to a placeholder origin.
+ */
+export function requestUrl(target: string | undefined, origin = 'http://request.invalid'): URL | null {
+  try {
+    return new URL(`${origin}${target?.startsWith('/') ? target : `/${target ?? ''}`}`);
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { listen, readBody } from './serve.js';
+import { answeredByFault, delayFor, FaultQueue, sendPossiblyReset } from './faults.js';
+import { listen, readBody, requestUrl } from './serve.js';
 
 /**
  * The shared plumbing of upstream stand-ins: local HTTP servers that speak a provider's real API (paths,
@@ -67,31 +68,18 @@ export async function startStandin(
   options: StartStandinOptions = {},
 ): Promise<RunningStandin> {
   const counts = new Map<string, number>();
-  let faults: Array<StandinFault & { left: number }> = [];
-  const takeFault = (path: string) => {
-    const fault = faults.find(
-      (candidate) => !candidate.pathIncludes || path.includes(candidate.pathIncludes),
-    );
-    if (!fault) return null;
-    fault.left -= 1;
-    if (fault.left <= 0) faults = faults.filter((candidate) => candidate !== fault);
-    return fault;
-  };
+  const faults = new FaultQueue();
   const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'standin.invalid'}`);
+    const url = requestUrl(request.url, `http://${request.headers.host ?? 'standin.invalid'}`);
+    if (!url) {
+      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      return void response.end(JSON.stringify({ message: 'the request target is not a path' }));
+    }
     const key = `${request.method} ${url.pathname}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    const fault = takeFault(`${url.pathname}${url.search}`);
-    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    if (fault && (fault.status !== undefined || fault.rawBody !== undefined || fault.body !== undefined)) {
-      const text = fault.rawBody ?? JSON.stringify(fault.body ?? { message: 'injected fault' });
-      response.writeHead(fault.status ?? 200, {
-        'content-type': 'application/json; charset=utf-8',
-        ...fault.headers,
-      });
-      response.end(text);
-      return;
-    }
+    const fault = faults.take(`${url.pathname}${url.search}`);
+    await delayFor(fault);
+    if (answeredByFault(fault, response)) return;
     let reply: StandinReply;
     try {
       const text = await readBody(request, 1_000_000);
@@ -107,18 +95,13 @@ export async function startStandin(
     } catch (error) {
       reply = { status: 500, body: { message: `stand-in failure: ${(error as Error).message}` } };
     }
-    const text = JSON.stringify(reply.body);
-    response.writeHead(reply.status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      ...reply.headers,
-    });
-    if (fault?.resetMidBody) {
-      response.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-      setTimeout(() => response.destroy(), 10);
-      return;
-    }
-    response.end(text);
+    sendPossiblyReset(
+      fault,
+      response,
+      reply.status,
+      { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+      JSON.stringify(reply.body),
+    );
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 0, host);
@@ -128,10 +111,8 @@ export async function startStandin(
     requestCounts: counts,
     totalRequests: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
     resetCounts: () => counts.clear(),
-    injectFault: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
-    clearFaults: () => {
-      faults = [];
-    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -172,7 +172,7 @@ describe('subgraph timeout', () => {
 });
 
 describe('gateway lifecycle', () => {
-  it('answers /health 503 while the supergraph is composing, then 200', async () => {
+  it('answers /ready 503 while the supergraph is composing, then 200; /health is 200 throughout', async () => {
     let release!: () => void;
     const held = new Promise<void>((done) => {
       release = done;
@@ -189,7 +189,10 @@ describe('gateway lifecycle', () => {
     });
     try {
       const origin = new URL(gateway.url).origin;
-      const starting = await fetch(`${origin}/health`);
+      const alive = await fetch(`${origin}/health`);
+      expect(alive.status).toBe(200);
+      expect(await alive.json()).toEqual({ status: 'ok' });
+      const starting = await fetch(`${origin}/ready`);
       expect(starting.status).toBe(503);
       expect(await starting.json()).toEqual({ status: 'starting' });
       const early = await postGraphQL(gateway.url, { query: '{ __typename }' });
@@ -198,9 +201,12 @@ describe('gateway lifecycle', () => {
 
       release();
       await gateway.ready;
-      const healthy = await fetch(`${origin}/health`);
-      expect(healthy.status).toBe(200);
-      expect(await healthy.json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${origin}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        subgraphs: { products: 'reachable', reviews: 'reachable' },
+      });
     } finally {
       release();
       await gateway.close();

@@ -1,0 +1,108 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry, register } from 'prom-client';
+
+/**
+ * One gateway's Prometheus metrics. Each gateway has its own registry (a process may run several, as tests
+ * do); `/metrics` serves it together with prom-client's default registry, where process metrics and anything
+ * else in the process (a provider kit's upstream metrics, caches, harvests) register. Labels hold subgraph
+ * names, routes, statuses and stable codes only: never URLs, client keys or anything a client sent.
+ */
+export class GatewayMetrics {
+  /** Add metrics of your own here (caches, say) to have `/metrics` serve them with the gateway's. */
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'credgraph_gateway_http_requests_total',
+    help: 'HTTP requests answered by the gateway, by route and status.',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'credgraph_gateway_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route.',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly graphqlErrors = new Counter({
+    name: 'credgraph_gateway_graphql_errors_total',
+    help: 'GraphQL errors in answers, by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subgraphRequests = new Counter({
+    name: 'credgraph_subgraph_requests_total',
+    help: 'Requests to subgraphs, by subgraph and outcome (ok, or a SUBGRAPH_* code, or CIRCUIT_OPEN).',
+    labelNames: ['subgraph', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subgraphDuration = new Histogram({
+    name: 'credgraph_subgraph_request_duration_seconds',
+    help: 'Time per subgraph request, retries included, by subgraph.',
+    labelNames: ['subgraph'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly subgraphRetries = new Counter({
+    name: 'credgraph_subgraph_retries_total',
+    help: 'Retried subgraph requests, by subgraph.',
+    labelNames: ['subgraph'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subgraphCircuitState = new Gauge({
+    name: 'credgraph_subgraph_circuit_state',
+    help: 'Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['subgraph'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'credgraph_gateway_rate_limited_total',
+    help: 'Requests refused with 429 by the per-client rate limit.',
+    registers: [this.registry],
+  });
+
+  readonly rateLimitStoreErrors = new Counter({
+    name: 'credgraph_gateway_rate_limit_store_errors_total',
+    help: 'Rate-limit checks that could not reach the shared store (the request was let through).',
+    registers: [this.registry],
+  });
+
+  readonly supergraphLoads = new Counter({
+    name: 'credgraph_gateway_supergraph_loads_total',
+    help: 'Supergraph loads and reloads, by outcome (loaded, unchanged, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly supergraphLoaded = new Gauge({
+    name: 'credgraph_gateway_supergraph_loaded',
+    help: '1 when a supergraph is loaded and queries are served, else 0.',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    if (!register.getSingleMetric('process_resident_memory_bytes')) collectDefaultMetrics({ register });
+    this.supergraphLoaded.set(0);
+  }
+
+  /** The Prometheus text exposition of this gateway's and the process's metrics. */
+  async text(): Promise<{ contentType: string; text: string }> {
+    const own = await this.registry.metrics();
+    const shared = await register.metrics();
+    return { contentType: this.registry.contentType, text: `${own}\n${shared}` };
+  }
+}
+
+// Codes come from subgraphs too; an unexpected shape is counted under one label rather than growing the series.
+const CODE_LABEL = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** The label value for an error code. */
+export function codeLabel(code: unknown): string {
+  return typeof code === 'string' && CODE_LABEL.test(code) ? code : 'OTHER';
+}

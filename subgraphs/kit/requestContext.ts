@@ -1,0 +1,36 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * What a subgraph knows about the client request it is serving, carried implicitly through every await (and
+ * DataLoader batch) so that the upstream client can tag its calls without each provider passing it along.
+ */
+export interface RequestContext {
+  /** The gateway's request id (`x-request-id`), or null when the caller sent none. */
+  requestId: string | null;
+}
+
+/** The header that carries a request id from client to gateway to subgraph to upstream. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `work` with `context` as the current request context. */
+export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+/** The request id of the request being served, or null outside one. */
+export function currentRequestId(): string | null {
+  return storage.getStore()?.requestId ?? null;
+}
+
+// Opaque, short and printable: anything else a caller sends is dropped rather than echoed into logs and headers.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request id in incoming headers, when it is a well-formed one. */
+export function requestIdFrom(headers: IncomingHttpHeaders): string | null {
+  const value = headers[REQUEST_ID_HEADER];
+  const id = Array.isArray(value) ? value[0] : value;
+  return id !== undefined && REQUEST_ID.test(id) ? id : null;
+}

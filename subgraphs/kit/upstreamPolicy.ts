@@ -1,0 +1,52 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CircuitBreakerOptions } from './circuitBreaker.js';
+import { type Env, envInt } from './config.js';
+
+/**
+ * How an upstream client retries and breaks the circuit, when its provider does not say so itself. The kit sets
+ * it from the environment around `provider.createClient`, so that operators tune every provider the same way
+ * without each provider's config reading these settings.
+ */
+export interface UpstreamPolicy {
+  retries?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  circuitBreaker?: CircuitBreakerOptions | false;
+}
+
+const storage = new AsyncLocalStorage<UpstreamPolicy>();
+
+/** Runs `create` (typically `provider.createClient(config)`) with `policy` as the upstream defaults. */
+export function withUpstreamPolicy<T>(policy: UpstreamPolicy, create: () => T): T {
+  return storage.run(policy, create);
+}
+
+/** The policy in force where an UpstreamHttp is being built; empty outside {@link withUpstreamPolicy}. */
+export function currentUpstreamPolicy(): UpstreamPolicy {
+  return storage.getStore() ?? {};
+}
+
+/**
+ * Reads `<PROVIDER>_RETRIES`, `<PROVIDER>_BREAKER_FAILURES` and `<PROVIDER>_BREAKER_RESET_MS`, falling back to
+ * `UPSTREAM_RETRIES`, `UPSTREAM_BREAKER_FAILURES` and `UPSTREAM_BREAKER_RESET_MS`; unset ones keep the kit's
+ * defaults (2 retries, circuit opens after 5 consecutive failures for 30 s).
+ */
+export function upstreamPolicyFromEnv(env: Env, providerId: string): UpstreamPolicy {
+  const prefix = providerId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const read = (name: string, min: number, max: number): number | undefined => {
+    const own = `${prefix}_${name}`;
+    const setting = env[own]?.trim() ? own : `UPSTREAM_${name}`;
+    return env[setting]?.trim() ? envInt(env, setting, 0, { min, max }) : undefined;
+  };
+  const retries = read('RETRIES', 0, 10);
+  const failureThreshold = read('BREAKER_FAILURES', 0, 1_000_000);
+  const resetAfterMs = read('BREAKER_RESET_MS', 10, 3_600_000);
+  const breaker: CircuitBreakerOptions = {
+    ...(failureThreshold === undefined ? {} : { failureThreshold }),
+    ...(resetAfterMs === undefined ? {} : { resetAfterMs }),
+  };
+  return {
+    ...(retries === undefined ? {} : { retries }),
+    ...(Object.keys(breaker).length > 0 ? { circuitBreaker: breaker } : {}),
+  };
+}
