@@ -3,12 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   composeSupergraphConfig,
+  type GatewayOptions,
+  gatewayOptionsFromEnv,
+  type RunningGateway,
   readSupergraphConfig,
   type SubgraphEntry,
   startGateway,
 } from '../gateway/index.js';
 import { startCatalogSubgraph } from '../subgraphs/catalog/catalog.js';
-import { type Env, envInt, envString, projectRoot, startProviderSubgraph } from '../subgraphs/kit/index.js';
+import { readCatalogStoreSettings } from '../subgraphs/catalog/config.js';
+import {
+  type Env,
+  envInt,
+  envString,
+  projectRoot,
+  type RunningFaultProxy,
+  type RunningServer,
+  startFaultProxy,
+  startProviderSubgraph,
+} from '../subgraphs/kit/index.js';
 import { startSkillsSubgraph } from '../subgraphs/skills/skills.js';
 import { localProviders } from './localProviders.js';
 
@@ -19,14 +32,23 @@ export interface LocalCatalogOptions {
   /** Where the catalog keeps its index; a fresh temporary file when not given with free ports. */
   databasePath?: string;
   log?: (line: string) => void;
+  /** Puts a fault proxy in front of every stand-in, for fault-injection tests (see `upstreams`). */
+  faultProxies?: boolean;
+  /** Gateway options over those the environment sets (`CREDGRAPH_*`), e.g. timeouts or a logger. */
+  gateway?: Partial<GatewayOptions>;
 }
 
 export interface RunningLocalCatalog {
   gatewayUrl: string;
   /** Each subgraph's GraphQL URL by name. */
   subgraphUrls: Record<string, string>;
-  /** Each stand-in's base URL by provider id. */
+  /** Each stand-in's base URL by provider id (the fault proxy's, with `faultProxies`). */
   standinUrls: Record<string, string>;
+  /** With `faultProxies`: the proxy in front of each stand-in, by provider id, to inject faults or take it down. */
+  upstreams: Record<string, RunningFaultProxy>;
+  /** The subgraph servers this process runs, by name (not the remote ones). */
+  subgraphs: Record<string, RunningServer>;
+  gateway: RunningGateway;
   close(): Promise<void>;
 }
 
@@ -56,15 +78,24 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
   try {
     const subgraphUrls: Record<string, string> = {};
     const standinUrls: Record<string, string> = {};
+    const upstreams: Record<string, RunningFaultProxy> = {};
+    const servers: Record<string, RunningServer> = {};
     for (const local of localProviders) {
       const id = local.provider.info.id;
       const providerEnv: Env = { ...env };
       if (!env[local.baseUrlSetting]) {
         const standin = await local.startStandin({ host: '127.0.0.1' });
         closers.push(standin.close);
-        standinUrls[id] = standin.baseUrl;
-        Object.assign(providerEnv, { [local.baseUrlSetting]: standin.baseUrl });
-        log(`${id}: stand-in for its upstream API at ${standin.baseUrl}`);
+        let baseUrl = standin.baseUrl;
+        if (options.faultProxies) {
+          const proxy = await startFaultProxy(new URL(standin.baseUrl).origin);
+          closers.push(proxy.close);
+          upstreams[id] = proxy;
+          baseUrl = new URL(new URL(standin.baseUrl).pathname, proxy.origin).href;
+        }
+        standinUrls[id] = baseUrl;
+        Object.assign(providerEnv, { [local.baseUrlSetting]: baseUrl });
+        log(`${id}: stand-in for its upstream API at ${baseUrl}`);
       }
       const subgraph = await startProviderSubgraph(local.provider, {
         env: providerEnv,
@@ -73,6 +104,7 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
       });
       closers.push(subgraph.close);
       subgraphUrls[id] = subgraph.url;
+      servers[id] = subgraph;
     }
 
     // Subgraphs in the config that are not local run elsewhere (a partner's process): route to them as listed.
@@ -89,6 +121,7 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
     const skills = await startSkillsSubgraph({ port: portOf('skills'), host });
     closers.push(skills.close);
     subgraphUrls.skills = skills.url;
+    servers.skills = skills;
 
     let databasePath = options.databasePath ?? envString(env, 'CATALOG_DATABASE_PATH', 'data/catalog.sqlite');
     if (options.ports === 'free' && !options.databasePath) {
@@ -104,6 +137,7 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
         skillsUrl: skills.normalizeUrl,
         harvestIntervalSeconds: envInt(env, 'CATALOG_HARVEST_INTERVAL_S', 3600),
         adminToken: env.CATALOG_ADMIN_TOKEN ?? null,
+        ...readCatalogStoreSettings(env),
       },
       port: portOf('catalog'),
       host,
@@ -112,6 +146,7 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
     });
     closers.push(catalog.close);
     subgraphUrls.catalog = catalog.url;
+    servers.catalog = catalog;
 
     const subgraphs: SubgraphEntry[] = Object.entries(subgraphUrls).map(([name, url]) => ({
       name,
@@ -120,12 +155,22 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
     }));
     const supergraphSdl = await composeSupergraphConfig({ subgraphs });
     const gateway = await startGateway({
+      ...gatewayOptionsFromEnv(env),
+      ...options.gateway,
       supergraphSdl,
       port: options.ports === 'free' ? 0 : envInt(env, 'PORT', 4000, { max: 65535 }),
       host,
     });
     closers.push(gateway.close);
-    return { gatewayUrl: gateway.url, subgraphUrls, standinUrls, close };
+    return {
+      gatewayUrl: gateway.url,
+      subgraphUrls,
+      standinUrls,
+      upstreams,
+      subgraphs: servers,
+      gateway,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -139,6 +184,8 @@ export async function startCommand(_argv: string[]): Promise<void> {
     env: process.env,
     ports: 'defaults',
     log: (line) => console.log(line),
+    // Every request gets a JSON log line on standard error unless CREDGRAPH_LOG_LEVEL says otherwise.
+    gateway: { logLevel: gatewayOptionsFromEnv(process.env).logLevel ?? 'info' },
   });
   console.log(
     `\ncredgraph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${running.gatewayUrl}`,
@@ -147,9 +194,12 @@ export async function startCommand(_argv: string[]): Promise<void> {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (stopping) return;
+      if (stopping) {
+        console.error(`${signal} again: exiting without waiting for in-flight requests`);
+        process.exit(1);
+      }
       stopping = true;
-      console.log('stopping…');
+      console.log('stopping… (in-flight requests finish first; signal again to exit at once)');
       void running.close().then(() => process.exit(0));
     });
   }

@@ -2,18 +2,43 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, type Env, envInt, envOptional, envString, projectRoot } from '../kit/index.js';
+import { type CurrencyRates, parseCurrencyRates } from './currency.js';
 import type { ProviderSource } from './harvester.js';
 
 export interface CatalogConfig {
-  /** SQLite file of the index (`:memory:` for a throwaway one). */
+  /** SQLite file of the index (`:memory:` for a throwaway one); unused with `databaseUrl`. */
   databasePath: string;
+  /** `postgres://…` to keep the index in PostgreSQL, shared by every catalog replica pointed at it. */
+  databaseUrl?: string | null;
+  /** The PostgreSQL schema of the index (default `catalog`); created when missing. */
+  databaseSchema?: string | null;
   providers: ProviderSource[];
-  /** Seconds between scheduled harvests; 0 turns the schedule off. */
+  /** Seconds between scheduled harvests (incremental unless a full one is due); 0 turns the schedule off. */
   harvestIntervalSeconds: number;
-  /** Bearer token for `POST /admin/harvest`; without one, that endpoint only answers loopback callers. */
+  /** Seconds between full harvests, which also remove credentials a provider no longer lists (default a day). */
+  fullHarvestIntervalSeconds?: number;
+  /** Token for `POST /admin/harvest` and the `refreshCatalog` mutation (see ADMIN_TOKEN_HEADER). */
   adminToken: string | null;
   /** The skills subgraph's `/normalize` endpoint; without it, skill labels are indexed as the providers wrote them. */
   skillsUrl?: string | null;
+  /** US dollars per unit of each currency, for comparing costs (default: DEFAULT_RATES). */
+  currencyRates?: CurrencyRates;
+}
+
+/** The settings that say where the index lives and how it compares costs, from the environment. */
+export function readCatalogStoreSettings(
+  env: Env,
+): Pick<CatalogConfig, 'databaseUrl' | 'databaseSchema' | 'currencyRates' | 'fullHarvestIntervalSeconds'> {
+  const databaseUrl = envOptional(env, 'CATALOG_DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('CATALOG_DATABASE_URL must be a postgres:// URL');
+  }
+  return {
+    databaseUrl,
+    databaseSchema: envOptional(env, 'CATALOG_DATABASE_SCHEMA'),
+    currencyRates: parseCurrencyRates(envOptional(env, 'CATALOG_CURRENCY_RATES')),
+    fullHarvestIntervalSeconds: envInt(env, 'CATALOG_FULL_HARVEST_INTERVAL_S', 86_400),
+  };
 }
 
 /** The subgraph that normalises skill labels rather than serving credentials. */
@@ -40,6 +65,7 @@ export function readCatalogConfig(env: Env): CatalogConfig {
       (skills ? new URL('/normalize', skills.routingUrl).href : null),
     harvestIntervalSeconds: envInt(env, 'CATALOG_HARVEST_INTERVAL_S', 3600),
     adminToken: envOptional(env, 'CATALOG_ADMIN_TOKEN'),
+    ...readCatalogStoreSettings(env),
   };
 }
 

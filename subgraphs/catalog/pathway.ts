@@ -14,14 +14,17 @@ const MAX_COMPONENTS = 500;
  * Everything beneath a credential in its stack, breadth first: its parts (in the source's order), then their
  * parts. Each credential appears once, at its shallowest depth, even where stacks share parts or loop.
  */
-export function pathwayComponents(store: CatalogStore, destination: string): PathwayComponentRef[] {
+export async function pathwayComponents(
+  store: CatalogStore,
+  destination: string,
+): Promise<PathwayComponentRef[]> {
   const seen = new Set([destination]);
   const components: PathwayComponentRef[] = [];
   let frontier = [destination];
   for (let depth = 1; frontier.length > 0 && components.length < MAX_COMPONENTS; depth++) {
     const next: string[] = [];
     for (const parent of frontier) {
-      for (const part of store.related(parent, 'HAS_PART')) {
+      for (const part of await store.related(parent, 'HAS_PART')) {
         if (seen.has(part.id)) continue;
         seen.add(part.id);
         components.push({ id: part.id, partOf: parent, depth, order: part.order });

@@ -1,42 +1,43 @@
+import { timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import { type CredentialRecord, durationToHours, scalarResolvers } from '../../schema/index.js';
-import {
-  columnFacet,
-  costFacet,
-  durationFacet,
-  type FacetCount,
-  sideTableFacet,
-  skillFacet,
-} from './facets.js';
+import { facetResolvers } from './facets.js';
+import type { Harvester } from './harvester.js';
 import { type IssuerSearchArgs, searchIssuers } from './issuers.js';
 import { pathwayComponents } from './pathway.js';
-import { type MatchingSet, type SearchArgs, type SearchResult, searchCredentials } from './search.js';
+import type { HarvestProgress } from './progress.js';
+import { badInput, type SearchArgs, type SearchResult, searchCredentials } from './search.js';
 import type { IndexedCredential, IndexedSkill } from './skills.js';
 import type { CatalogStore, IssuerRow, ProviderRow } from './store.js';
 
+/** The request header that carries the admin token to `refreshCatalog` (a gateway must forward it). */
+export const ADMIN_TOKEN_HEADER = 'x-credgraph-admin-token';
+
 export interface CatalogContext {
-  credentials: DataLoader<string, CredentialRecord | null>;
+  credentials: DataLoader<string, IndexedCredential | null>;
   /** Providers read once per request: every credential in a page asks for its provider. */
-  providers: () => Map<string, ProviderView>;
+  providers: () => Promise<Map<string, ProviderView>>;
+  /** The admin token the caller sent, if any. */
+  adminToken: string | null;
 }
 
-interface ProviderView extends ProviderRow {
+export interface ProviderView extends ProviderRow {
   credentialCount: number;
 }
 
-export function createCatalogContext(store: CatalogStore): CatalogContext {
-  let providers: Map<string, ProviderView> | null = null;
+export function createCatalogContext(store: CatalogStore, adminToken: string | null = null): CatalogContext {
+  let providers: Promise<Map<string, ProviderView>> | null = null;
   return {
     credentials: new DataLoader(async (ids) => store.credentialsById(ids)),
     providers: () => {
-      if (!providers) {
-        const counts = store.credentialCounts();
-        providers = new Map(
-          store.providers().map((row) => [row.id, { ...row, credentialCount: counts.get(row.id) ?? 0 }]),
-        );
-      }
+      providers ??= Promise.all([store.providers(), store.credentialCounts()]).then(
+        ([rows, counts]) =>
+          new Map(rows.map((row) => [row.id, { ...row, credentialCount: counts.get(row.id) ?? 0 }])),
+      );
       return providers;
     },
+    adminToken,
   };
 }
 
@@ -53,45 +54,79 @@ const unknownProvider = (id: string): ProviderView => ({
   lastError: null,
   lastErrorCode: null,
   lastDurationMs: null,
+  lastMode: null,
+  lastFullAt: null,
+  watermark: null,
+  lastFullCount: null,
+  progress: null,
   credentialCount: 0,
 });
-
-const boundedFirst = (first: number) => Math.min(Math.max(first, 1), 100);
-
-const withIssuerNames = (store: CatalogStore, facets: FacetCount[]) =>
-  facets.map((facet) => ({ ...facet, label: store.issuer(facet.value)?.name ?? null }));
 
 /** Loads credentials by id through the request's loader, dropping any the index no longer has. */
 async function loadAll(context: CatalogContext, ids: string[]): Promise<CredentialRecord[]> {
   const records = await context.credentials.loadMany(ids);
   return records.filter(
-    (record): record is CredentialRecord => record !== null && !(record instanceof Error),
-  );
+    (record): record is IndexedCredential => record !== null && !(record instanceof Error),
+  ) as CredentialRecord[];
 }
 
-const providerById = (context: CatalogContext, id: string) =>
-  context.providers().get(id) ?? unknownProvider(id);
+const providerById = async (context: CatalogContext, id: string) =>
+  (await context.providers()).get(id) ?? unknownProvider(id);
 
-export function catalogResolvers(store: CatalogStore) {
+const sameToken = (given: string, expected: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/** Only operators may harvest on demand: the caller must send the configured token; without one, nobody may. */
+function requireAdmin(context: CatalogContext, adminToken: string | null): void {
+  if (!adminToken) {
+    throw new GraphQLError('refreshCatalog is disabled: the catalog has no CATALOG_ADMIN_TOKEN', {
+      extensions: { code: 'FORBIDDEN' },
+    });
+  }
+  if (!context.adminToken || !sameToken(context.adminToken, adminToken)) {
+    throw new GraphQLError(`refreshCatalog needs the admin token in the ${ADMIN_TOKEN_HEADER} header`, {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  }
+}
+
+export interface CatalogResolverOptions {
+  store: CatalogStore;
+  harvester: Harvester;
+  adminToken: string | null;
+}
+
+export function catalogResolvers({ store, harvester, adminToken }: CatalogResolverOptions) {
+  /** Credentials of one issuer or skill: the same search with that one filter. */
+  const credentialsWith = (filter: SearchArgs['filter'], args: Omit<SearchArgs, 'filter' | 'query'>) =>
+    searchCredentials(store, { ...args, filter });
   return {
     ...scalarResolvers,
     Query: {
-      credentials: (_: unknown, args: SearchArgs) => searchCredentials(store, args),
+      credentials: (_: unknown, args: SearchArgs, context: CatalogContext) =>
+        searchCredentials(store, args).then((result) => {
+          for (const edge of result.edges) context.credentials.prime(edge.node.id, edge.node);
+          return result;
+        }),
       credential: (_: unknown, { id }: { id: string }, context: CatalogContext) =>
         context.credentials.load(id),
       issuer: (_: unknown, { id }: { id: string }) => store.issuer(id),
       issuers: (_: unknown, args: IssuerSearchArgs) => searchIssuers(store, args),
-      providers: (_: unknown, __: unknown, context: CatalogContext) => [...context.providers().values()],
+      providers: async (_: unknown, __: unknown, context: CatalogContext) => [
+        ...(await context.providers()).values(),
+      ],
       pathway: async (_: unknown, { id }: { id: string }, context: CatalogContext) => {
         const destination = await context.credentials.load(id);
         if (!destination) return null;
-        const components = pathwayComponents(store, id);
-        const records = await context.credentials.loadMany(components.flatMap((c) => [c.id, c.partOf]));
-        const byId = new Map(
-          records
-            .filter((r): r is CredentialRecord => r !== null && !(r instanceof Error))
-            .map((r) => [r.id, r]),
+        const components = await pathwayComponents(store, id);
+        const records = await loadAll(
+          context,
+          components.flatMap((c) => [c.id, c.partOf]),
         );
+        const byId = new Map(records.map((record) => [record.id, record]));
         return {
           id,
           destination,
@@ -102,6 +137,29 @@ export function catalogResolvers(store: CatalogStore) {
             order: component.order,
           })),
         };
+      },
+    },
+    Mutation: {
+      refreshCatalog: async (
+        _: unknown,
+        args: { providers?: string[] | null; full?: boolean | null; wait?: boolean | null },
+        context: CatalogContext,
+      ) => {
+        requireAdmin(context, adminToken);
+        const unknown = (args.providers ?? []).filter((id) => !harvester.providerIds.includes(id));
+        if (unknown.length) throw badInput(`no such provider: ${unknown.join(', ')}`);
+        const chosen = args.providers?.length ? args.providers : harvester.providerIds;
+        const run = harvester.harvest(chosen, args.full ? 'FULL' : 'INCREMENTAL');
+        if (args.wait === false) {
+          run.catch(() => {});
+          // Let the harvest mark its providers RUNNING before answering.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        } else {
+          await run;
+        }
+        const fresh = createCatalogContext(store);
+        const providers = await fresh.providers();
+        return chosen.map((id) => providers.get(id)).filter((provider) => provider !== undefined);
       },
     },
     Credential: {
@@ -119,54 +177,51 @@ export function catalogResolvers(store: CatalogStore) {
           match: skill.canonical?.match ?? null,
         })),
       identifiers: (record: CredentialRecord) => record.identifiers ?? [],
-      sameAs: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
-        loadAll(context, store.sameAsIds(record.id)),
-      isPartOf: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+      sameAs: async (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+        loadAll(context, await store.sameAsIds(record.id)),
+      isPartOf: async (record: CredentialRecord, _: unknown, context: CatalogContext) =>
         loadAll(
           context,
-          store.related(record.id, 'IS_PART_OF').map((related) => related.id),
+          (await store.related(record.id, 'IS_PART_OF')).map((related) => related.id),
         ),
-      hasPart: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+      hasPart: async (record: CredentialRecord, _: unknown, context: CatalogContext) =>
         loadAll(
           context,
-          store.related(record.id, 'HAS_PART').map((related) => related.id),
+          (await store.related(record.id, 'HAS_PART')).map((related) => related.id),
         ),
-      preparesFor: (record: CredentialRecord, _: unknown, context: CatalogContext) =>
+      preparesFor: async (record: CredentialRecord, _: unknown, context: CatalogContext) =>
         loadAll(
           context,
-          store.related(record.id, 'PREPARES_FOR').map((related) => related.id),
+          (await store.related(record.id, 'PREPARES_FOR')).map((related) => related.id),
         ),
     },
     CredentialConnection: {
+      totalCount: (connection: SearchResult) => connection.totalCount(),
       facets: (connection: SearchResult) => connection.matches,
     },
     CredentialFacets: {
-      credentialTypes: (set: MatchingSet) => columnFacet(set, 'c.credential_type'),
-      levels: (set: MatchingSet) => columnFacet(set, 'c.level'),
-      deliveryModes: (set: MatchingSet) => columnFacet(set, 'c.delivery_mode'),
-      providers: (set: MatchingSet, _: unknown, context: CatalogContext) =>
-        columnFacet(set, 'c.provider').map((facet) => ({
-          ...facet,
-          label: providerById(context, facet.value).name,
-        })),
-      issuers: (set: MatchingSet, { first }: { first: number }) =>
-        withIssuerNames(store, columnFacet(set, 'c.issuer_id', boundedFirst(first))),
-      sectors: (set: MatchingSet) => sideTableFacet(set, 'credential_sectors', 'sector'),
-      languages: (set: MatchingSet) => sideTableFacet(set, 'credential_languages', 'language'),
-      skills: (set: MatchingSet, { first }: { first: number }) => skillFacet(set, boundedFirst(first)),
-      durations: (set: MatchingSet) => durationFacet(set),
-      costs: (set: MatchingSet) => costFacet(set),
+      ...facetResolvers,
+      providers: async (
+        set: Parameters<typeof facetResolvers.providers>[0],
+        _: unknown,
+        context: CatalogContext,
+      ) => {
+        const counts = await facetResolvers.providers(set);
+        return Promise.all(
+          counts.map(async (count) => ({ ...count, label: (await providerById(context, count.value)).name })),
+        );
+      },
     },
     Issuer: {
       __resolveReference: ({ id }: { id: string }) => store.issuer(id),
       provider: (issuer: IssuerRow, _: unknown, context: CatalogContext) =>
         providerById(context, issuer.provider),
       credentials: (issuer: IssuerRow, args: Omit<SearchArgs, 'filter' | 'query'>) =>
-        searchCredentials(store, { ...args, filter: { issuers: [issuer.id] } }),
+        credentialsWith({ issuers: [issuer.id] }, args),
     },
     Provider: {
-      __resolveReference: ({ id }: { id: string }, context: CatalogContext) =>
-        context.providers().get(id) ?? null,
+      __resolveReference: async ({ id }: { id: string }, context: CatalogContext) =>
+        (await context.providers()).get(id) ?? null,
       harvest: (provider: ProviderView) => ({
         state: provider.state,
         credentialCount: provider.credentialCount,
@@ -175,11 +230,18 @@ export function catalogResolvers(store: CatalogStore) {
         lastError: provider.lastError,
         lastErrorCode: provider.lastErrorCode,
         lastDurationMs: provider.lastDurationMs,
+        mode: provider.lastMode,
+        lastFullAt: provider.lastFullAt,
+        progress:
+          provider.state === 'RUNNING' && provider.progress
+            ? (JSON.parse(provider.progress) as HarvestProgress)
+            : null,
       }),
     },
     Skill: {
+      __resolveReference: ({ id }: { id: string }) => ({ id }),
       credentials: ({ id }: { id: string }, args: Omit<SearchArgs, 'filter' | 'query'>) =>
-        searchCredentials(store, { ...args, filter: { skills: [id] } }),
+        credentialsWith({ skills: [id] }, args),
     },
   };
 }

@@ -1,8 +1,18 @@
 import { GraphQLError } from 'graphql';
-import type { CredentialRecord } from '../../schema/index.js';
 import { decodeCursor, encodeCursor } from '../kit/index.js';
-import { skillFilterKey } from './skills.js';
-import type { CatalogStore } from './store.js';
+import { BASE_CURRENCY } from './currency.js';
+import { type IndexedCredential, skillFilterKey } from './skills.js';
+import type {
+  CatalogStore,
+  MatchSpec,
+  NormalizedFilter,
+  SortDirection,
+  SortField,
+  SortKeys,
+} from './store.js';
+import { highlightText, parseTextQuery, snippetText, type TextQuery, textQueryKey } from './text.js';
+
+export type { SortDirection, SortField };
 
 export interface CredentialFilter {
   skills?: string[] | null;
@@ -19,9 +29,6 @@ export interface CredentialFilter {
   updatedSince?: string | null;
 }
 
-export type SortField = 'RELEVANCE' | 'NAME' | 'COST' | 'DURATION' | 'UPDATED_AT';
-export type SortDirection = 'ASC' | 'DESC';
-
 export interface SearchArgs {
   query?: string | null;
   filter?: CredentialFilter | null;
@@ -30,11 +37,23 @@ export interface SearchArgs {
   after?: string | null;
 }
 
+export interface CredentialHighlights {
+  name: string;
+  description: string | null;
+}
+
+export interface CredentialEdge {
+  cursor: string;
+  node: IndexedCredential;
+  highlights: CredentialHighlights | null;
+}
+
+/** What a search resolves to; totalCount and facets are computed only when asked for. */
 export interface SearchResult {
-  totalCount: number;
-  /** The matching set, for facets computed on demand. */
+  /** The matching set, for facets and counts. */
   matches: MatchingSet;
-  edges: Array<{ cursor: string; node: CredentialRecord }>;
+  totalCount: () => Promise<number>;
+  edges: CredentialEdge[];
   pageInfo: {
     hasNextPage: boolean;
     hasPreviousPage: boolean;
@@ -43,175 +62,117 @@ export interface SearchResult {
   };
 }
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-/** Cost filters without a currency compare in this one; amounts in other currencies never match. */
-export const DEFAULT_CURRENCY = 'USD';
-
-/** The SQL for the set of credentials a search matched, before paging. */
+/** A search's matches before paging: what facets count. */
 export interface MatchingSet {
   store: CatalogStore;
-  from: string;
-  where: string;
-  params: unknown[];
+  match: MatchSpec;
+  /** The currency of cost buckets: the filter's, else the base currency. */
   currency: string;
 }
 
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
 interface CursorState {
+  /** The sort and text the cursor belongs to. */
   s: string;
-  v: number | string;
-  id: string;
+  /** The sort keys of the row it points after. */
+  k: SortKeys;
 }
 
 const isCursorState = (value: unknown): value is CursorState =>
   typeof value === 'object' &&
   value !== null &&
   typeof (value as CursorState).s === 'string' &&
-  typeof (value as CursorState).id === 'string' &&
-  ['number', 'string'].includes(typeof (value as CursorState).v);
+  Array.isArray((value as CursorState).k) &&
+  (value as CursorState).k.every((key) => typeof key === 'number' || typeof key === 'string');
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+export const badInput = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+const list = (values: readonly string[] | null | undefined) => [...new Set(values ?? [])];
+
+/** The filter as the store applies it: validated, defaulted, with skills and languages in their index form. */
+export function normalizeFilter(filter: CredentialFilter | null | undefined): NormalizedFilter {
+  if (filter?.maxDurationHours != null && filter.maxDurationHours < 0) {
+    throw badInput('filter.maxDurationHours must not be negative');
+  }
+  if (filter?.maxCost != null && filter.maxCost < 0) throw badInput('filter.maxCost must not be negative');
+  if (filter?.updatedSince && Number.isNaN(Date.parse(filter.updatedSince))) {
+    throw badInput('filter.updatedSince must be a date-time');
+  }
+  return {
+    skills: list(filter?.skills?.map(skillFilterKey)),
+    sectors: list(filter?.sectors),
+    credentialTypes: list(filter?.credentialTypes),
+    levels: list(filter?.levels),
+    issuers: list(filter?.issuers),
+    providers: list(filter?.providers),
+    deliveryModes: list(filter?.deliveryModes),
+    languages: list(filter?.languages?.map((language) => language.toLowerCase())),
+    maxDurationHours: filter?.maxDurationHours ?? null,
+    maxCost:
+      filter?.maxCost != null ? { amount: filter.maxCost, currency: filter.currency ?? BASE_CURRENCY } : null,
+    updatedSince: filter?.updatedSince ? new Date(filter.updatedSince).toISOString() : null,
+  };
+}
+
+function highlightsOf(record: IndexedCredential, text: TextQuery | null): CredentialHighlights | null {
+  if (!text) return null;
+  return {
+    name: highlightText(record.name, text),
+    description: record.description ? snippetText(record.description, text) : null,
+  };
+}
 
 /**
- * Turns free text into an FTS5 query: every word must match, the last as a prefix so that search-as-you-type
- * works. Words are quoted, so user input can never be read as FTS5 syntax.
+ * Searches the index: free text, filters, a sort and keyset pagination. A cursor holds the sort keys of the row
+ * it follows (see `sortKeys` in searchSql), so the next page starts exactly after it whatever the index did in
+ * between; see the catalog README for what that guarantees while a harvest rewrites the index.
  */
-export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) return null;
-  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ');
-}
-
-/**
- * Keyset pagination: each sort orders by one value then by id, and the cursor holds both, so a page boundary
- * is exact and independent of rows inserted or removed before it. Missing values sort last in both directions.
- */
-function sortSpec(field: SortField, direction: SortDirection, hasText: boolean) {
-  const desc = direction === 'DESC';
-  const missing = desc ? -1e308 : 1e308;
-  switch (field) {
-    case 'RELEVANCE':
-      // Relevance is only meaningful with text; without it the catalog falls back to name order.
-      return hasText
-        ? { expr: 'bm25(credentials_fts, 10.0, 2.0, 4.0, 3.0)', desc: false }
-        : { expr: 'c.name_key', desc: false };
-    case 'NAME':
-      return { expr: 'c.name_key', desc };
-    case 'COST':
-      return { expr: `COALESCE(c.cost_amount, ${missing})`, desc };
-    case 'DURATION':
-      return { expr: `COALESCE(c.estimated_hours, ${missing})`, desc };
-    case 'UPDATED_AT':
-      return { expr: 'c.updated_at', desc };
-  }
-}
-
-function filterClauses(filter: CredentialFilter | null | undefined): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const inList = (column: string, values: readonly unknown[]) => {
-    where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
-  };
-  const existsIn = (table: string, column: string, values: readonly unknown[]) => {
-    where.push(
-      `EXISTS (SELECT 1 FROM ${table} t WHERE t.credential_id = c.id AND t.${column} IN (${values.map(() => '?').join(', ')}))`,
-    );
-    params.push(...values);
-  };
-  if (!filter) return { where, params };
-  if (filter.skills?.length) existsIn('credential_skills', 'skill_key', filter.skills.map(skillFilterKey));
-  if (filter.sectors?.length) existsIn('credential_sectors', 'sector', filter.sectors);
-  if (filter.languages?.length)
-    existsIn(
-      'credential_languages',
-      'language',
-      filter.languages.map((language) => language.toLowerCase()),
-    );
-  if (filter.credentialTypes?.length) inList('c.credential_type', filter.credentialTypes);
-  if (filter.levels?.length) inList('c.level', filter.levels);
-  if (filter.issuers?.length) inList('c.issuer_id', filter.issuers);
-  if (filter.providers?.length) inList('c.provider', filter.providers);
-  if (filter.deliveryModes?.length) inList('c.delivery_mode', filter.deliveryModes);
-  if (filter.maxDurationHours != null) {
-    if (filter.maxDurationHours < 0) throw badInput('filter.maxDurationHours must not be negative');
-    where.push('c.estimated_hours IS NOT NULL AND c.estimated_hours <= ?');
-    params.push(filter.maxDurationHours);
-  }
-  if (filter.maxCost != null) {
-    if (filter.maxCost < 0) throw badInput('filter.maxCost must not be negative');
-    where.push('c.cost_amount IS NOT NULL AND c.cost_amount <= ? AND c.cost_currency = ?');
-    params.push(filter.maxCost, filter.currency ?? DEFAULT_CURRENCY);
-  } else if (filter.currency) {
-    where.push('c.cost_currency = ?');
-    params.push(filter.currency);
-  }
-  if (filter.updatedSince) {
-    where.push('c.updated_at >= ?');
-    params.push(new Date(filter.updatedSince).toISOString());
-  }
-  return { where, params };
-}
-
-export function searchCredentials(store: CatalogStore, args: SearchArgs): SearchResult {
+export async function searchCredentials(store: CatalogStore, args: SearchArgs): Promise<SearchResult> {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badInput(`first must be a whole number from 0 to ${MAX_PAGE_SIZE}`);
   }
-  const text = args.query ? ftsQuery(args.query) : null;
+  const text = parseTextQuery(args.query);
   const field = args.sort?.field ?? 'RELEVANCE';
   const direction = args.sort?.direction ?? 'ASC';
-  const sort = sortSpec(field, direction, text !== null);
-  const sortKey = `${field}:${direction}:${text ?? ''}`;
-  const { where, params } = filterClauses(args.filter);
-  const from = text
-    ? 'credentials c JOIN credentials_fts ON credentials_fts.rowid = c.rowid AND credentials_fts MATCH ?'
-    : 'credentials c';
-  const fromParams = text ? [text] : [];
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-
-  const totalCount = (
-    store.db.prepare(`SELECT count(*) AS n FROM ${from} ${whereSql}`).get(...fromParams, ...params) as {
-      n: number;
-    }
-  ).n;
-
-  const pageWhere = [...where];
-  const pageParams = [...params];
+  const sortKey = `${field}:${direction}:${textQueryKey(text)}`;
+  const match: MatchSpec = { text, filter: normalizeFilter(args.filter) };
+  let after: SortKeys | null = null;
   if (args.after) {
     const cursor = decodeCursor(args.after, isCursorState);
     if (!cursor) throw badInput('after is not a cursor from this connection');
-    if (cursor.s !== sortKey)
+    if (cursor.s !== sortKey) {
       throw badInput('after is a cursor from a different query or sort; start again without it');
-    const op = sort.desc ? '<' : '>';
-    pageWhere.push(`(${sort.expr} ${op} ? OR (${sort.expr} = ? AND c.id > ?))`);
-    pageParams.push(cursor.v, cursor.v, cursor.id);
+    }
+    const expectedKeys = field === 'RELEVANCE' && text ? 3 : 2;
+    if (cursor.k.length !== expectedKeys) throw badInput('after is not a cursor from this connection');
+    after = cursor.k;
   }
-  const pageWhereSql = pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : '';
-  const rows = store.db
-    .prepare(
-      `SELECT c.id, c.record, ${sort.expr} AS sort_value FROM ${from} ${pageWhereSql}
-       ORDER BY sort_value ${sort.desc ? 'DESC' : 'ASC'}, c.id ASC LIMIT ?`,
-    )
-    .all(...fromParams, ...pageParams, first + 1) as Array<{
-    id: string;
-    record: string;
-    sort_value: number | string;
-  }>;
 
+  const rows = await store.searchPage({ match, sort: { field, direction }, after, limit: first + 1 });
   const page = rows.slice(0, first);
-  const edges = page.map((row) => ({
-    cursor: encodeCursor({ s: sortKey, v: row.sort_value, id: row.id } satisfies CursorState),
-    node: JSON.parse(row.record) as CredentialRecord,
-  }));
+  const records = await store.credentialsById(page.map((row) => row.id));
+  const edges: CredentialEdge[] = [];
+  page.forEach((row, index) => {
+    const node = records[index];
+    // A credential removed between the two reads is left out rather than answered half.
+    if (node) {
+      edges.push({
+        cursor: encodeCursor({ s: sortKey, k: row.keys } satisfies CursorState),
+        node,
+        highlights: highlightsOf(node, text),
+      });
+    }
+  });
+  let totalCount: Promise<number> | null = null;
   return {
-    totalCount,
-    matches: {
-      store,
-      from,
-      where: whereSql,
-      params: [...fromParams, ...params],
-      currency: args.filter?.currency ?? DEFAULT_CURRENCY,
+    matches: { store, match, currency: args.filter?.currency ?? BASE_CURRENCY },
+    totalCount: () => {
+      totalCount ??= store.countMatches(match);
+      return totalCount;
     },
     edges,
     pageInfo: {

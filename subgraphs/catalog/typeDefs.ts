@@ -29,6 +29,44 @@ type Query {
   pathway(id: ID!): Pathway
 }
 
+type Mutation {
+  """
+  Operators only: harvests the given providers (every one when none given) now and answers with their harvest
+  status. Incremental (changes since the last harvest) unless full is true; a full harvest also removes credentials
+  a provider no longer lists. Needs the catalog's admin token in the X-Catalog-Admin-Token request header.
+  """
+  refreshCatalog(
+    providers: [ID!]
+    full: Boolean = false
+    "false answers at once, while the harvest runs; follow it with providers { harvest { progress } }."
+    wait: Boolean = true
+  ): [Provider!]!
+}
+
+extend type HarvestStatus {
+  "FULL or INCREMENTAL: the kind of the last harvest attempted."
+  mode: HarvestMode
+  "When the last full harvest (the one that also removes what the provider no longer lists) started."
+  lastFullAt: DateTime
+  "How far the running harvest has come; null when none runs."
+  progress: HarvestProgress
+}
+
+enum HarvestMode {
+  FULL
+  INCREMENTAL
+}
+
+type HarvestProgress {
+  mode: HarvestMode!
+  startedAt: DateTime!
+  records: Int!
+  pages: Int!
+  recordsPerSecond: Int!
+  "Seconds left, estimated from the last full harvest's size; null when unknown."
+  etaSeconds: Int
+}
+
 type Pathway {
   id: ID!
   destination: Credential!
@@ -55,8 +93,13 @@ input CredentialFilter {
   issuers: [ID!]
   providers: [ID!]
   maxDurationHours: Float
-  "Compared in currency (USD when not given); credentials priced in other currencies or without a price do not match. 0 means free."
+  """
+  In currency (USD when not given). Prices in that currency compare as they are; prices in other currencies are
+  converted with the catalog's rate table (see the catalog README); credentials without a price, or priced in a
+  currency the table lacks (unless free), do not match. 0 means free.
+  """
   maxCost: Float
+  "The currency of maxCost and of the cost facet's buckets; it does not filter by itself."
   currency: CurrencyCode
   deliveryModes: [DeliveryMode!]
   "BCP 47 tags, e.g. en, es."
@@ -65,9 +108,13 @@ input CredentialFilter {
 }
 
 enum CredentialSortField {
-  "Best text match first; name order when there is no query."
+  """
+  Best text match first: every query word in the name, then in the skills, then in the issuer's name (weighted
+  4, 2, 1), ties by name; name order when there is no query. The direction is ignored.
+  """
   RELEVANCE
   NAME
+  "By price converted to USD, so that prices in different currencies compare."
   COST
   DURATION
   UPDATED_AT
@@ -112,7 +159,10 @@ type CredentialFacets {
   skills(first: Int = 10): [FacetCount!]!
   "Effort buckets: UNDER_10_HOURS, 10_TO_40_HOURS, 40_TO_120_HOURS, 120_HOURS_OR_MORE, UNKNOWN."
   durations: [FacetCount!]!
-  "Cost buckets in the filter's currency (USD by default): FREE, UNDER_100, 100_TO_500, 500_TO_1000, 1000_OR_MORE, OTHER_CURRENCY, UNKNOWN."
+  """
+  Cost buckets in the filter's currency (USD by default), other currencies converted: FREE, UNDER_100, 100_TO_500,
+  500_TO_1000, 1000_OR_MORE, OTHER_CURRENCY (priced in a currency the rate table lacks), UNKNOWN.
+  """
   costs: [FacetCount!]!
 }
 
@@ -127,6 +177,19 @@ type FacetCount {
 type CredentialEdge {
   cursor: String!
   node: Credential!
+  "Where the query's words occur in this credential; null without a query."
+  highlights: CredentialHighlights
+}
+
+"""
+Text with the words that match the query in <mark>…</mark> and everything else HTML-escaped, ready to insert as
+HTML.
+"""
+type CredentialHighlights {
+  "The whole name."
+  name: String!
+  "An excerpt of about 24 words around the first match (… where cut); null when the credential has no description."
+  description: String
 }
 
 """Relay page info; the same type in every subgraph that pages."""

@@ -3,6 +3,7 @@ import { type RunningCatalog, startCatalogSubgraph } from '../../subgraphs/catal
 import { type RunningServer, startProviderSubgraph } from '../../subgraphs/kit/index.js';
 import { fixtureProvider, fixtureRecords } from '../fixtures/fixtureProvider.js';
 import { graphql } from '../fixtures/http.js';
+import { BACKENDS, type BackendLocation, backendLocation } from './backends.js';
 
 /**
  * Stacking as two providers describe it: "alpha" lists a certification's parts (HAS_PART, ordered), "beta"
@@ -31,36 +32,39 @@ beta[1]!.relations = [rel('IS_PART_OF', cert.id), rel('PREPARES_FOR', alpha[5]!.
 alpha[7]!.identifiers = [{ scheme: 'CTID', value: 'ce-0000-shared' }];
 beta[4]!.identifiers = [{ scheme: 'CTID', value: 'CE-0000-SHARED' }];
 
-let servers: RunningServer[];
-let catalog: RunningCatalog;
+describe.each(BACKENDS)('stacking and sameAs (%s)', (backend) => {
+  let servers: RunningServer[];
+  let catalog: RunningCatalog;
+  let location: BackendLocation;
 
-beforeAll(async () => {
-  servers = await Promise.all([
-    startProviderSubgraph(fixtureProvider('alpha', { records: alpha }), { env: {} }),
-    startProviderSubgraph(fixtureProvider('beta', { records: beta }), { env: {} }),
-  ]);
-  catalog = await startCatalogSubgraph({
-    config: {
-      databasePath: ':memory:',
-      providers: ['alpha', 'beta'].map((id, i) => ({
-        id,
-        feedUrl: servers[i]!.url.replace('/graphql', '/feed'),
-      })),
-      harvestIntervalSeconds: 0,
-      adminToken: null,
-    },
-    awaitFirstHarvest: true,
+  beforeAll(async () => {
+    location = backendLocation(backend);
+    servers = await Promise.all([
+      startProviderSubgraph(fixtureProvider('alpha', { records: alpha }), { env: {} }),
+      startProviderSubgraph(fixtureProvider('beta', { records: beta }), { env: {} }),
+    ]);
+    catalog = await startCatalogSubgraph({
+      config: {
+        ...location.config,
+        providers: ['alpha', 'beta'].map((id, i) => ({
+          id,
+          feedUrl: servers[i]!.url.replace('/graphql', '/feed'),
+        })),
+        harvestIntervalSeconds: 0,
+        adminToken: null,
+      },
+      awaitFirstHarvest: true,
+    });
   });
-});
 
-afterAll(async () => {
-  await catalog?.close();
-  await Promise.all(servers.map((server) => server.close()));
-});
+  afterAll(async () => {
+    await catalog?.close();
+    await location?.dispose();
+    await Promise.all(servers.map((server) => server.close()));
+  });
 
-const ids = (list: Array<{ id: string }>) => list.map((item) => item.id);
+  const ids = (list: Array<{ id: string }>) => list.map((item) => item.id);
 
-describe('stacking and sameAs', () => {
   it('answers hasPart in source order, with parts stated from either side, and isPartOf back', async () => {
     const result = await graphql<{
       credential: { hasPart: Array<{ id: string; isPartOf: Array<{ id: string }> }> };

@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { parseCurrencyRates } from '../currency.js';
+import { WRITE_BATCH } from '../harvester.js';
+import { openCatalogStore } from '../openStore.js';
+import { ProgressMeter } from '../progress.js';
+import { type SearchArgs, searchCredentials } from '../search.js';
+import type { CatalogStore, FacetName } from '../store.js';
+import { syntheticCatalog, syntheticCredential } from './generate.js';
+
+/**
+ * `npm run bench:search`: indexes synthetic catalogs (100,000 and 1,000,000 credentials by default) into each
+ * backend through the store's write path — the one the harvester calls with every feed page — and times a fixed
+ * mix of searches in-process (search, count and facets as the resolvers compute them; no HTTP or GraphQL on top).
+ *
+ * Options: --sizes=100000,1000000 --backends=sqlite,postgres --rounds=5 --seed=42;
+ * CATALOG_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a fresh schema, dropped after).
+ */
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    return [key!, value ?? ''];
+  }),
+);
+const sizes = (args.sizes ?? '100000,1000000').split(',').map(Number);
+const backends = (args.backends ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
+const rounds = Number(args.rounds ?? 5);
+const seed = Number(args.seed ?? 42);
+const databaseUrl = process.env.CATALOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const rates = parseCurrencyRates(null);
+
+const ALL_FACETS: FacetName[] = [
+  'credentialTypes',
+  'levels',
+  'providers',
+  'deliveryModes',
+  'issuers',
+  'sectors',
+  'languages',
+  'skills',
+  'durations',
+  'costs',
+];
+
+type Kind = 'text' | 'filter' | 'text+filter' | 'facets' | 'deep page';
+interface Operation {
+  name: string;
+  kind: Kind;
+  run: () => Promise<unknown>;
+}
+
+/** What a frontend's search request costs: a page of 20 and the total, plus every facet when it shows them. */
+async function request(store: CatalogStore, search: SearchArgs, facets = false): Promise<void> {
+  const result = await searchCredentials(store, { first: 20, ...search });
+  await result.totalCount();
+  if (facets) {
+    for (const facet of ALL_FACETS) {
+      await store.facet({
+        match: result.matches.match,
+        facet,
+        currency: result.matches.currency,
+        limit: facet === 'issuers' || facet === 'skills' ? 10 : undefined,
+      });
+    }
+  }
+}
+
+/** The cursor after `pages` pages of 100, for deep-page requests. */
+async function cursorAt(store: CatalogStore, search: SearchArgs, pages: number): Promise<string | null> {
+  let after: string | null = null;
+  for (let page = 0; page < pages; page++) {
+    const result = await searchCredentials(store, { ...search, first: 100, after });
+    if (!result.pageInfo.hasNextPage) break;
+    after = result.pageInfo.endCursor;
+  }
+  return after;
+}
+
+async function operations(store: CatalogStore): Promise<Operation[]> {
+  const op = (name: string, kind: Kind, search: SearchArgs, facets = false): Operation => ({
+    name,
+    kind,
+    run: () => request(store, search, facets),
+  });
+  const text = (query: string): Operation => op(`"${query}"`, 'text', { query });
+  const ops: Operation[] = [
+    text('security'),
+    text('data analytics'),
+    text('cloud'),
+    text('nursing assistant'),
+    text('python'),
+    text('project management'),
+    text('welding inspection'),
+    text('phleb'),
+    text('kube'),
+    text('introduction to machine learning'),
+    text('solar'),
+    text('food safety'),
+    op('sector + level', 'filter', { filter: { sectors: ['HEALTHCARE'], levels: ['INTERMEDIATE'] } }),
+    op('skill, by name', 'filter', { filter: { skills: ['Kubernetes'] }, sort: { field: 'NAME' } }),
+    op('provider + max 40 h, by duration', 'filter', {
+      filter: { providers: ['coursera'], maxDurationHours: 40 },
+      sort: { field: 'DURATION' },
+    }),
+    op('max €500, cheapest first', 'filter', {
+      filter: { maxCost: 500, currency: 'EUR' },
+      sort: { field: 'COST' },
+    }),
+    op('type, by name', 'filter', {
+      filter: { credentialTypes: ['CERTIFICATION'] },
+      sort: { field: 'NAME' },
+    }),
+    op('issuer', 'filter', { filter: { issuers: ['credly:org:3'] } }),
+    op('language es, newest', 'filter', {
+      filter: { languages: ['es'] },
+      sort: { field: 'UPDATED_AT', direction: 'DESC' },
+    }),
+    op('in person healthcare', 'filter', {
+      filter: { deliveryModes: ['IN_PERSON'], sectors: ['HEALTHCARE'] },
+    }),
+    op('free, updated since', 'filter', { filter: { maxCost: 0, updatedSince: '2026-06-01T00:00:00Z' } }),
+    op('"security" in technology under $1000', 'text+filter', {
+      query: 'security',
+      filter: { sectors: ['TECHNOLOGY'], maxCost: 1000 },
+    }),
+    op('"nursing" introductory, by duration', 'text+filter', {
+      query: 'nursing',
+      filter: { levels: ['INTRODUCTORY'] },
+      sort: { field: 'DURATION' },
+    }),
+    op('"data" from edx, cheapest', 'text+filter', {
+      query: 'data',
+      filter: { providers: ['edx'] },
+      sort: { field: 'COST' },
+    }),
+    op('"cloud security" advanced', 'text+filter', {
+      query: 'cloud security',
+      filter: { levels: ['ADVANCED'] },
+    }),
+    op('facets: whole catalog', 'facets', {}, true),
+    op('facets: "security"', 'facets', { query: 'security' }, true),
+    op('facets: "welding"', 'facets', { query: 'welding' }, true),
+    op('facets: finance sector', 'facets', { filter: { sectors: ['FINANCE'] } }, true),
+    op(
+      'facets: "patient care" online',
+      'facets',
+      { query: 'patient care', filter: { deliveryModes: ['ONLINE'] } },
+      true,
+    ),
+  ];
+  const deep = async (name: string, search: SearchArgs, pages: number) => {
+    const after = await cursorAt(store, search, pages);
+    ops.push(op(name, 'deep page', { ...search, after }));
+  };
+  await deep('by name, page 101 (after 10,000)', { sort: { field: 'NAME' } }, 100);
+  await deep('cost descending, after 20,000', { sort: { field: 'COST', direction: 'DESC' } }, 200);
+  await deep('"security" by relevance, after 2,000', { query: 'security' }, 20);
+  await deep(
+    'healthcare by duration, after 5,000',
+    { filter: { sectors: ['HEALTHCARE'] }, sort: { field: 'DURATION' } },
+    50,
+  );
+  await deep(
+    '"data" newest, after 3,000',
+    { query: 'data', sort: { field: 'UPDATED_AT', direction: 'DESC' } },
+    30,
+  );
+  return ops;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+
+async function time(run: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function postgresSize(schema: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::bigint AS size FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+      [schema],
+    );
+    return Number(rows[0].size);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Figures {
+  backend: string;
+  size: number;
+  recordsPerSecond: number;
+  indexSeconds: number;
+  statisticsSeconds: number;
+  bytes: number;
+  baseline: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  byKind: Record<string, number>;
+}
+
+async function benchOne(backend: 'sqlite' | 'postgres', size: number): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), 'catalog-bench-'));
+  const schema = `catalog_bench_${randomBytes(4).toString('hex')}`;
+  const path = join(dir, 'catalog.sqlite');
+  const store = await openCatalogStore(
+    backend === 'sqlite'
+      ? { databasePath: path }
+      : { databasePath: path, databaseUrl, databaseSchema: schema },
+    rates,
+  );
+  try {
+    console.log(`\n## ${backend}, ${size.toLocaleString('en-US')} credentials`);
+    const meter = new ProgressMeter('FULL', size);
+    let lastLine = Date.now();
+    const started = Date.now();
+    for (const batch of syntheticCatalog(seed, size, WRITE_BATCH)) {
+      await store.writeCredentials(batch);
+      meter.addPage(batch.length);
+      if (Date.now() - lastLine > 10_000) {
+        lastLine = Date.now();
+        console.log(meter.line('synthetic'));
+      }
+    }
+    const indexSeconds = (Date.now() - started) / 1000;
+    const statisticsStarted = Date.now();
+    await store.refreshStatistics();
+    const statisticsSeconds = (Date.now() - statisticsStarted) / 1000;
+    const bytes =
+      backend === 'sqlite'
+        ? statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0)
+        : await postgresSize(schema);
+    const recordsPerSecond = Math.round(size / indexSeconds);
+    console.log(
+      `indexed in ${indexSeconds.toFixed(1)} s (${recordsPerSecond.toLocaleString('en-US')} records/s), statistics ${statisticsSeconds.toFixed(1)} s, index ${(bytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+
+    const ids = Array.from({ length: 200 }, (_, i) => syntheticCredential(seed, size, (i * 7919) % size).id);
+    for (const id of ids.slice(0, 20)) await store.credentialsById([id]);
+    const lookups: number[] = [];
+    for (const id of ids) lookups.push(await time(() => store.credentialsById([id])));
+    lookups.sort((a, b) => a - b);
+    const baseline = percentile(lookups, 50);
+
+    const ops = await operations(store);
+    for (const operation of ops) await operation.run();
+    const timings: number[] = [];
+    const perOp = new Map<Operation, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const operation of ops) {
+        const elapsed = await time(operation.run);
+        timings.push(elapsed);
+        perOp.set(operation, [...(perOp.get(operation) ?? []), elapsed]);
+      }
+    }
+    timings.sort((a, b) => a - b);
+    const byKind: Record<string, number[]> = {};
+    console.log('\n| query | kind | median | × lookup |\n| --- | --- | --- | --- |');
+    for (const operation of ops) {
+      const sorted = perOp.get(operation)!.sort((a, b) => a - b);
+      byKind[operation.kind] = [...(byKind[operation.kind] ?? []), ...sorted];
+      const median = percentile(sorted, 50);
+      console.log(
+        `| ${operation.name} | ${operation.kind} | ${ms(median)} | ${(median / baseline).toFixed(0)} |`,
+      );
+    }
+    const figures: Figures = {
+      backend,
+      size,
+      recordsPerSecond,
+      indexSeconds,
+      statisticsSeconds,
+      bytes,
+      baseline,
+      p50: percentile(timings, 50),
+      p95: percentile(timings, 95),
+      p99: percentile(timings, 99),
+      byKind: Object.fromEntries(
+        Object.entries(byKind).map(([kind, values]) => [
+          kind,
+          percentile(
+            values.sort((a, b) => a - b),
+            50,
+          ),
+        ]),
+      ),
+    };
+    console.log(
+      `\nmix of ${ops.length} requests × ${rounds}: p50 ${ms(figures.p50)} (${(figures.p50 / baseline).toFixed(0)}× lookup), p95 ${ms(figures.p95)} (${(figures.p95 / baseline).toFixed(0)}×), p99 ${ms(figures.p99)} (${(figures.p99 / baseline).toFixed(0)}×); primary-key lookup p50 ${ms(baseline)}`,
+    );
+    return figures;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (backend === 'postgres') await dropSchema(schema);
+  }
+}
+
+const results: Figures[] = [];
+for (const backend of backends) {
+  for (const size of sizes) results.push(await benchOne(backend, size));
+}
+console.log(
+  '\n## Summary\n\n| backend | credentials | harvest (records/s) | index size | lookup p50 | mix p50 | mix p95 | mix p99 |\n| --- | --- | --- | --- | --- | --- | --- | --- |',
+);
+for (const r of results) {
+  const ratio = (value: number) => `${ms(value)} (${(value / r.baseline).toFixed(0)}×)`;
+  console.log(
+    `| ${r.backend} | ${r.size.toLocaleString('en-US')} | ${r.recordsPerSecond.toLocaleString('en-US')} | ${(r.bytes / 2 ** 20).toFixed(0)} MiB | ${ms(r.baseline)} | ${ratio(r.p50)} | ${ratio(r.p95)} | ${ratio(r.p99)} |`,
+  );
+}

@@ -1,0 +1,100 @@
+import type { IndexedCredential } from './skills.js';
+import type { SqlValue } from './sqlDatabase.js';
+import { type TextQuery, termsOf } from './text.js';
+
+/** The fields text search looks in, most telling first; relevance weighs a match in each (see searchSql). */
+export const TEXT_FIELDS = ['name', 'skills', 'issuer', 'description'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+/** A credential's index terms per field, space-separated: what both backends index, identically. */
+export function indexedTerms(record: IndexedCredential): Record<TextField, string> {
+  const skillText = record.skills.flatMap((skill) => [skill.label, skill.canonical?.name ?? '']).join(' ');
+  return {
+    name: termsOf(record.name).join(' '),
+    skills: termsOf(skillText).join(' '),
+    issuer: termsOf(record.issuer.name).join(' '),
+    description: termsOf(record.description).join(' '),
+  };
+}
+
+/** A text condition on the credential row `c`, as SQL with its parameters. */
+export interface SqlFragment {
+  sql: string;
+  params: SqlValue[];
+}
+
+/** How a backend indexes and matches text; everything else about search is shared. */
+export interface TextIndexDialect {
+  /** Matches credentials with every query word in some field, or, given `field`, all of them in that field. */
+  match(query: TextQuery, field?: TextField): SqlFragment;
+  /** A statement selecting the `doc` of every credential that matches. */
+  docs(query: TextQuery): SqlFragment;
+}
+
+const ftsQuote = (term: string) => `"${term.replace(/"/g, '""')}"`;
+
+/** An FTS5 query: exact terms, and the last word as a prefix or one of its alternatives. */
+export function ftsExpression(query: TextQuery): string {
+  const lastOptions = query.last.exactOnly
+    ? [ftsQuote(query.last.prefix)]
+    : [`${ftsQuote(query.last.prefix)}*`, ...query.last.alternatives.map(ftsQuote)];
+  const last = lastOptions.length > 1 ? `(${lastOptions.join(' OR ')})` : lastOptions[0]!;
+  return [...query.exact.map(ftsQuote), last].join(' AND ');
+}
+
+export const sqliteTextIndex: TextIndexDialect = {
+  match(query, field) {
+    const expression = ftsExpression(query);
+    return {
+      sql: 'c.doc IN (SELECT rowid FROM credentials_fts WHERE credentials_fts MATCH ?)',
+      params: [field ? `{${field}} : (${expression})` : expression],
+    };
+  },
+  docs(query) {
+    return {
+      sql: 'SELECT rowid AS doc FROM credentials_fts WHERE credentials_fts MATCH ?',
+      params: [ftsExpression(query)],
+    };
+  },
+};
+
+/** tsvector weights per field: A for the name, B skills, C issuer, D description. */
+export const POSTGRES_WEIGHTS: Record<TextField, 'A' | 'B' | 'C' | 'D'> = {
+  name: 'A',
+  skills: 'B',
+  issuer: 'C',
+  description: 'D',
+};
+
+const tsLexeme = (term: string, prefix: boolean, weight: string) =>
+  `'${term.replace(/'/g, "''").replace(/\\/g, '\\\\')}'${prefix ? ':*' : weight ? ':' : ''}${weight}`;
+
+/** A tsquery over the same terms as `ftsExpression`, restricted to one field's weight when given. */
+export function tsQueryText(query: TextQuery, field?: TextField): string {
+  const weight = field ? POSTGRES_WEIGHTS[field] : '';
+  const lastOptions = query.last.exactOnly
+    ? [tsLexeme(query.last.prefix, false, weight)]
+    : [
+        tsLexeme(query.last.prefix, true, weight),
+        ...query.last.alternatives.map((term) => tsLexeme(term, false, weight)),
+      ];
+  const last = lastOptions.length > 1 ? `(${lastOptions.join(' | ')})` : lastOptions[0]!;
+  return [...query.exact.map((term) => tsLexeme(term, false, weight)), last].join(' & ');
+}
+
+export const postgresTextIndex: TextIndexDialect = {
+  match(query, field) {
+    return { sql: 'c.search_vector @@ CAST(? AS tsquery)', params: [tsQueryText(query, field)] };
+  },
+  docs(query) {
+    return {
+      sql: 'SELECT c.doc AS doc FROM credentials c WHERE c.search_vector @@ CAST(? AS tsquery)',
+      params: [tsQueryText(query)],
+    };
+  },
+};
+
+/** The SQL expression that builds a credential's tsvector from its four term strings (four parameters). */
+export const POSTGRES_VECTOR_SQL = TEXT_FIELDS.map(
+  (field) => `setweight(to_tsvector('simple', ?), '${POSTGRES_WEIGHTS[field]}')`,
+).join(' || ');
