@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { CredentialRecord } from '../../schema/index.js';
 import { FEED_MAX_LIMIT, type FeedResponse } from '../kit/index.js';
 import { FeedClient, FeedError } from './feedClient.js';
@@ -66,7 +67,7 @@ export class Harvester {
   private readonly feeds = new FeedClient();
   private readonly running = new Map<string, Promise<HarvestOutcome>>();
   /** Identifies this process in harvest leases shared with other replicas. */
-  private readonly owner = `catalog-${randomUUID()}`;
+  private readonly owner = leaseOwner(hostname(), process.pid);
   private readonly log: (line: string) => void;
   private readonly skills: SkillsClient | null;
   private readonly fullIntervalMs: number;
@@ -140,7 +141,7 @@ export class Harvester {
       rejected: 0,
       error: null,
     };
-    if (!(await this.store.acquireHarvestLease(source.id, this.owner, LEASE_MS))) {
+    if (!(await this.acquireLease(source.id))) {
       this.log(`${source.id}: another catalog replica is harvesting it; left alone`);
       return { ...outcome, ok: true, skipped: true };
     }
@@ -261,10 +262,41 @@ export class Harvester {
     }
   }
 
+  /**
+   * Takes the provider's harvest lease. A lease left by a process of this machine that no longer runs (a crash
+   * mid-harvest) is taken over at once rather than after it expires, so a restarted catalog harvests right away.
+   */
+  private async acquireLease(provider: string): Promise<boolean> {
+    if (await this.store.acquireHarvestLease(provider, this.owner, LEASE_MS)) return true;
+    const holder = await this.store.harvestLeaseOwner(provider);
+    if (!holder || !isDeadLocalOwner(holder)) return false;
+    await this.store.releaseHarvestLease(provider, holder);
+    this.log(`${provider}: took over the harvest lease of ${holder}, which no longer runs`);
+    return this.store.acquireHarvestLease(provider, this.owner, LEASE_MS);
+  }
+
   /** Waits for running harvests, then releases connections. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.running.values()]);
     await this.feeds.close();
     await this.skills?.close();
+  }
+}
+
+/** A lease owner names its machine and process, so that a lease left by a crashed local process can be recognised. */
+function leaseOwner(host: string, pid: number): string {
+  return `catalog@${host}#${pid}#${randomUUID()}`;
+}
+
+function isDeadLocalOwner(owner: string): boolean {
+  const match = /^catalog@(.+)#(\d+)#[\w-]+$/.exec(owner);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

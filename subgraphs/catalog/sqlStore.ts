@@ -922,6 +922,14 @@ export class SqlCatalogStore implements CatalogStore {
     );
   }
 
+  async harvestLeaseOwner(provider: string): Promise<string | null> {
+    const row = await this.db.get<{ owner: string | null }>(
+      'SELECT lease_owner AS owner FROM providers WHERE id = ?',
+      [provider],
+    );
+    return row?.owner ?? null;
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }
