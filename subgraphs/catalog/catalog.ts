@@ -1,13 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { type RouteHandler, type RunningServer, readBody, sendJson } from '../kit/index.js';
+import { type RouteHandler, type RunningServer, readBody, sendJson, serveSubgraph } from '../kit/index.js';
 import type { CatalogConfig } from './config.js';
 import { parseCurrencyRates } from './currency.js';
 import { Harvester, type HarvestRequestMode } from './harvester.js';
 import { openCatalogStore } from './openStore.js';
 import { ADMIN_TOKEN_HEADER, catalogResolvers, createCatalogContext } from './resolvers.js';
-import { serveCatalog } from './server.js';
 import { SkillsClient } from './skillsClient.js';
 import type { CatalogStore } from './store.js';
 import { catalogTypeDefs } from './typeDefs.js';
@@ -61,7 +60,8 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
       ? setInterval(() => void harvester.harvest([], 'AUTO'), config.harvestIntervalSeconds * 1000).unref()
       : null;
 
-  const server = await serveCatalog({
+  const server = await serveSubgraph({
+    name: 'catalog',
     schema,
     context: (headers) => {
       const token = headers[ADMIN_TOKEN_HEADER];

@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import {
@@ -19,8 +25,8 @@ export type RouteHandler = (
 export interface ServeSubgraphOptions<TContext extends BaseContext> {
   name: string;
   schema: GraphQLSchema;
-  /** Builds the per-request context (fresh DataLoaders, say). */
-  context: () => Promise<TContext> | TContext;
+  /** Builds the per-request context (fresh DataLoaders, say), from the request's headers where it needs them. */
+  context: (headers: IncomingHttpHeaders) => Promise<TContext> | TContext;
   /** Extra plain-HTTP routes by path, such as `/feed`. */
   routes?: Record<string, RouteHandler>;
   port?: number;
@@ -135,7 +141,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
 
 async function handleGraphQL<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: () => Promise<TContext> | TContext,
+  context: (headers: IncomingHttpHeaders) => Promise<TContext> | TContext,
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
@@ -158,7 +164,7 @@ async function handleGraphQL<TContext extends BaseContext>(
   }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-    context: async () => context(),
+    context: async () => context(request.headers),
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);
   response.statusCode = result.status ?? 200;
