@@ -26,6 +26,8 @@ export const COURSE_FIELDS = [
 
 export const PARTNER_FIELDS = ['name', 'shortName', 'homeLink', 'description'] as const;
 
+const SPECIALIZATIONS = 'onDemandSpecializations.v1';
+
 export const SPECIALIZATION_FIELDS = [
   'name',
   'slug',
@@ -48,6 +50,22 @@ export interface CoursePage {
 /** Courses found by id, with their linked partners. Unknown ids are simply absent (Naptime omits them). */
 export interface CourseBatch {
   courses: CourseraCourse[];
+  linkedPartners: CourseraPartner[];
+}
+
+/** One page of `onDemandSpecializations.v1`, with the partners Naptime linked to them. */
+export interface SpecializationPage {
+  specializations: CourseraSpecialization[];
+  /** Partners from `linked["partners.v1"]`; may miss some that the specializations reference. */
+  linkedPartners: CourseraPartner[];
+  /** The `start` of the next page, or null on the last page. */
+  nextStart: number | null;
+  total: number | null;
+}
+
+/** Specializations found by id, with their linked partners; unknown ids are absent. */
+export interface SpecializationBatch {
+  specializations: CourseraSpecialization[];
   linkedPartners: CourseraPartner[];
 }
 
@@ -113,7 +131,7 @@ export class CourseraClient implements Closable {
 
   /** `GET onDemandSpecializations.v1?q=slug&slug=`: the specialization with that slug, or null. */
   async getSpecializationBySlug(slug: string): Promise<CourseraSpecialization | null> {
-    const envelope = await this.getEnvelope<CourseraSpecialization>('onDemandSpecializations.v1', {
+    const envelope = await this.getEnvelope<CourseraSpecialization>(SPECIALIZATIONS, {
       q: 'slug',
       slug,
       fields: SPECIALIZATION_FIELDS.join(','),
@@ -121,17 +139,39 @@ export class CourseraClient implements Closable {
     return envelope.elements[0] ?? null;
   }
 
-  /** `GET onDemandSpecializations.v1?ids=`: specializations by id; unknown ids are absent. */
-  async getSpecializations(ids: readonly string[]): Promise<CourseraSpecialization[]> {
-    const specializations: CourseraSpecialization[] = [];
+  /** `GET onDemandSpecializations.v1?start=&limit=`: one page of every specialization, partners linked. */
+  async listSpecializations(page: PageRequest): Promise<SpecializationPage> {
+    const start = page.start;
+    const envelope = await this.getEnvelope<CourseraSpecialization>(SPECIALIZATIONS, {
+      start,
+      limit: checkLimit(page.limit),
+      fields: SPECIALIZATION_FIELDS.join(','),
+      includes: 'partnerIds',
+    });
+    return {
+      specializations: envelope.elements,
+      linkedPartners: linkedPartners(envelope),
+      nextStart: nextStart(envelope, start, SPECIALIZATIONS),
+      total: typeof envelope.paging.total === 'number' ? envelope.paging.total : null,
+    };
+  }
+
+  /**
+   * `GET onDemandSpecializations.v1?ids=`: one request per 100 ids (one for a typical DataLoader batch), with
+   * their partners linked; unknown ids are absent.
+   */
+  async getSpecializations(ids: readonly string[]): Promise<SpecializationBatch> {
+    const batch: SpecializationBatch = { specializations: [], linkedPartners: [] };
     for (const chunk of chunks(unique(ids), COURSERA_MAX_PAGE_SIZE)) {
-      const envelope = await this.getEnvelope<CourseraSpecialization>('onDemandSpecializations.v1', {
+      const envelope = await this.getEnvelope<CourseraSpecialization>(SPECIALIZATIONS, {
         ids: chunk.join(','),
         fields: SPECIALIZATION_FIELDS.join(','),
+        includes: 'partnerIds',
       });
-      specializations.push(...envelope.elements);
+      batch.specializations.push(...envelope.elements);
+      batch.linkedPartners.push(...linkedPartners(envelope));
     }
-    return specializations;
+    return batch;
   }
 
   async close(): Promise<void> {
@@ -147,7 +187,7 @@ export class CourseraClient implements Closable {
     return {
       courses: envelope.elements,
       linkedPartners: linkedPartners(envelope),
-      nextStart: nextStart(envelope, Number(query.start)),
+      nextStart: nextStart(envelope, Number(query.start), 'courses.v1'),
       total: typeof envelope.paging.total === 'number' ? envelope.paging.total : null,
     };
   }
@@ -174,12 +214,12 @@ function checkEnvelope<T>(body: unknown, path: string): NaptimeEnvelope<T> {
  * `paging.next` as a number. Naptime writes it as a string ("100"); a value that does not move forward
  * would make the feed loop forever, so it is refused rather than followed.
  */
-function nextStart(envelope: NaptimeEnvelope<unknown>, start: number): number | null {
+function nextStart(envelope: NaptimeEnvelope<unknown>, start: number, path: string): number | null {
   const next = envelope.paging.next;
   if (next === undefined || next === null || next === '') return null;
   const value = Number(next);
   if (!Number.isInteger(value) || value <= start) {
-    throw badResponse(`courses.v1 answered paging.next ${JSON.stringify(next)} after start ${start}`);
+    throw badResponse(`${path} answered paging.next ${JSON.stringify(next)} after start ${start}`);
   }
   return value;
 }

@@ -12,7 +12,7 @@ export interface CourseraConfig {
   /** Optional: the public catalog needs no auth; when set, sent as `Authorization: Bearer <token>`. */
   apiToken: string | null;
   timeoutMs: number;
-  /** Courses per upstream page (`limit`), 1–100. */
+  /** Courses or specializations per upstream page (`limit`), 1–100. */
   pageSize: number;
 }
 

@@ -10,9 +10,16 @@ import {
 } from '../kit/index.js';
 import { CourseraClient } from './client.js';
 import { readConfig } from './config.js';
-import { toDetails } from './details.js';
-import { indexPartners, parseWorkload, sectorsOf, toCredentialRecord } from './mapping.js';
-import { courseraFeedPage, courseraProvider } from './provider.js';
+import { toDetails, toSpecializationDetails } from './details.js';
+import {
+  indexPartners,
+  parseWorkload,
+  sectorsOf,
+  toCredentialRecord,
+  toSpecializationRecord,
+  workloadHours,
+} from './mapping.js';
+import { courseraFeedPage, courseraProvider, loadCourseraDetails } from './provider.js';
 import { startCourseraStandin } from './standin/server.js';
 import type { CourseraCourse, CourseraPartner, CourseraSpecialization, NaptimeEnvelope } from './upstream.js';
 
@@ -21,6 +28,12 @@ const sampleCourses = readProjectJson<CourseraCourse[]>(`${DATA}/courses.json`);
 const samplePartners = readProjectJson<CourseraPartner[]>(`${DATA}/partners.json`);
 const sampleSpecializations = readProjectJson<CourseraSpecialization[]>(`${DATA}/specializations.json`);
 const sampleIds = sampleCourses.map((course) => course.id).sort();
+const courseById = new Map(sampleCourses.map((course) => [course.id, course]));
+/** Every credential the feed must yield, from the data files: each course, then each specialization. */
+const expectedFeedIds = [
+  ...sampleIds.map((id) => `coursera:course:${id}`),
+  ...sampleSpecializations.map((specialization) => `coursera:specialization:${specialization.id}`),
+].sort();
 const FETCHED_AT = '2026-02-01T10:00:00.000Z';
 const TOKEN = 'coursera-test-token';
 
@@ -65,6 +78,12 @@ describe('sample data', () => {
       for (const partnerId of course.partnerIds ?? []) expect(partnerIds).toContain(partnerId);
       for (const specializationId of course.specializations ?? [])
         expect(specializationIds).toContain(specializationId);
+    }
+    for (const specialization of sampleSpecializations) {
+      expect(specialization.courseIds?.length, specialization.slug).toBeGreaterThan(1);
+      for (const courseId of specialization.courseIds ?? []) {
+        expect(courseById.get(courseId)?.specializations, specialization.slug).toContain(specialization.id);
+      }
     }
   });
 });
@@ -163,6 +182,27 @@ describe('stand-in (Naptime API)', () => {
     }
   });
 
+  it('lists onDemandSpecializations.v1 with start/limit paging, fields and linked partners', async () => {
+    const seen: CourseraSpecialization[] = [];
+    let start: string | undefined = '0';
+    while (start !== undefined) {
+      const page: { status: number; body: NaptimeEnvelope<CourseraSpecialization> } = await getJson(
+        `onDemandSpecializations.v1?start=${start}&limit=4&fields=courseIds,partnerIds&includes=partnerIds`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.paging.total).toBe(sampleSpecializations.length);
+      const linked = new Set((page.body.linked?.['partners.v1'] ?? []).map((partner) => partner.id));
+      for (const element of page.body.elements) {
+        for (const partnerId of element.partnerIds ?? []) expect(linked).toContain(partnerId);
+      }
+      seen.push(...page.body.elements);
+      start = page.body.paging.next;
+    }
+    expect(seen.map(({ id, courseIds }) => ({ id, courseIds }))).toEqual(
+      sampleSpecializations.map(({ id, courseIds }) => ({ id, courseIds })),
+    );
+  });
+
   it('answers 401 for a wrong bearer token, and lets the public catalog be read without one', async () => {
     const wrong = await getJson<Record<string, unknown>>('courses.v1', { authorization: 'Bearer wrong' });
     expect(wrong.status).toBe(401);
@@ -245,6 +285,7 @@ describe('mapping', () => {
         upstreamId: course.id,
         url: 'https://www.coursera.org/learn/healthcare-data-security-privacy',
         fetchedAt: FETCHED_AT,
+        raw: course,
       },
     });
     expect(durationToHours(record.estimatedDuration!)).toBe(10);
@@ -288,6 +329,113 @@ describe('mapping', () => {
     const details = toDetails(course, partners);
     expect(details.partners.map((partner) => partner.id)).toEqual(course.partnerIds);
     expect(details.url).toBe(`https://www.coursera.org/learn/${course.slug}`);
+  });
+});
+
+describe('specialization mapping', () => {
+  const partners = indexPartners(samplePartners);
+  const cloud = sampleSpecializations.find((specialization) => specialization.slug === 'cloud-engineering')!;
+
+  it('maps every sample specialization into a valid CERTIFICATE that has its courses as parts, in order', () => {
+    for (const specialization of sampleSpecializations) {
+      const record = toSpecializationRecord(specialization, partners, courseById, FETCHED_AT);
+      expect(credentialRecordProblems(record), specialization.slug).toEqual([]);
+      expect(record.relations, specialization.slug).toEqual(
+        specialization.courseIds!.map((courseId, order) => ({
+          type: 'HAS_PART',
+          target: `coursera:course:${courseId}`,
+          order,
+        })),
+      );
+    }
+  });
+
+  it('maps a specialization field by field, with languages, sectors and effort from its courses', () => {
+    const partner = samplePartners.find((candidate) => candidate.id === cloud.partnerIds![0])!;
+    const courses = cloud.courseIds!.map((id) => courseById.get(id)!);
+    const hours = courses.reduce((sum, course) => sum + workloadHours(course.workload)!, 0);
+    const record = toSpecializationRecord(cloud, partners, courseById, FETCHED_AT);
+    expect(record).toEqual<CredentialRecord>({
+      id: `coursera:specialization:${cloud.id}`,
+      name: 'Cloud Engineering',
+      description: cloud.description!,
+      credentialType: 'CERTIFICATE',
+      sourceTypes: ['Specialization'],
+      issuer: {
+        id: `coursera:partner:${partner.id}`,
+        name: partner.name,
+        url: partner.homeLink!,
+        verified: null,
+      },
+      provider: 'coursera',
+      url: 'https://www.coursera.org/specializations/cloud-engineering',
+      image: null,
+      skills: [],
+      sectors: ['TECHNOLOGY'],
+      level: null,
+      estimatedDuration: `PT${hours}H`,
+      cost: null,
+      deliveryMode: 'ONLINE',
+      languages: ['en'],
+      updatedAt: FETCHED_AT,
+      provenance: {
+        provider: 'coursera',
+        upstreamId: cloud.id,
+        url: 'https://www.coursera.org/specializations/cloud-engineering',
+        fetchedAt: FETCHED_AT,
+        raw: cloud,
+      },
+      relations: cloud.courseIds!.map((courseId, order) => ({
+        type: 'HAS_PART',
+        target: `coursera:course:${courseId}`,
+        order,
+      })),
+    });
+    expect(hours).toBe(77);
+  });
+
+  it('knows effort only when every course is at hand and states one; languages and sectors from those at hand', () => {
+    const withoutFirst = new Map(courseById);
+    withoutFirst.delete(cloud.courseIds![0]!);
+    const partial = toSpecializationRecord(cloud, partners, withoutFirst, FETCHED_AT);
+    expect(partial.estimatedDuration).toBeNull();
+    expect(partial.languages).toEqual(['en']);
+    expect(partial.relations).toHaveLength(cloud.courseIds!.length);
+    const bare = toSpecializationRecord(cloud, partners, new Map(), FETCHED_AT);
+    expect(bare).toMatchObject({ languages: [], sectors: [], estimatedDuration: null });
+    const security = sampleSpecializations.find((item) => item.slug === 'cybersecurity-operations')!;
+    const rateOnly = toSpecializationRecord(security, partners, courseById, FETCHED_AT);
+    expect(rateOnly.estimatedDuration, 'one course states a rate only').toBeNull();
+    const noDescription = toSpecializationRecord(
+      { ...cloud, description: undefined, courseIds: [cloud.courseIds![1]!, cloud.courseIds![1]!] },
+      partners,
+      courseById,
+      FETCHED_AT,
+    );
+    expect(noDescription.description).toBe(cloud.tagline);
+    expect(noDescription.relations).toEqual([
+      { type: 'HAS_PART', target: `coursera:course:${cloud.courseIds![1]}`, order: 0 },
+    ]);
+  });
+
+  it('builds specialization details in the course shape, with its own shape in specialization', () => {
+    const details = toSpecializationDetails(cloud, partners);
+    expect(details).toMatchObject({
+      id: cloud.id,
+      slug: cloud.slug,
+      name: cloud.name,
+      courseType: 'specialization',
+      certificates: ['Specialization'],
+      primaryLanguages: [],
+      url: 'https://www.coursera.org/specializations/cloud-engineering',
+      specialization: {
+        id: cloud.id,
+        tagline: cloud.tagline,
+        courses: cloud.courseIds!.map((id, position) => ({ id, position })),
+      },
+    });
+    expect(details.partners.map((partner) => partner.id)).toEqual(cloud.partnerIds);
+    expect(toDetails(sampleCourses[0]!, partners).specialization).toBeNull();
   });
 });
 
@@ -342,13 +490,60 @@ describe('feed', () => {
     return { items, pages };
   }
 
-  it('walks every page and yields every sample course exactly once', async () => {
+  it('walks every course, then every specialization, each exactly once', async () => {
     const client = clientFor(apiBase, { COURSERA_PAGE_SIZE: '10' });
     try {
       const { items, pages } = await walkFeed(client, 500);
-      expect(pages).toBe(Math.ceil(sampleCourses.length / 10));
-      expect(items.map((item) => item.id).sort()).toEqual(sampleIds.map((id) => `coursera:course:${id}`));
-      for (const item of items) expect(credentialRecordProblems(item)).toEqual([]);
+      expect(pages).toBe(Math.ceil(sampleCourses.length / 10) + Math.ceil(sampleSpecializations.length / 10));
+      const ids = items.map((item) => item.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(expectedFeedIds);
+      const kinds = ids.map((id) => id.split(':')[1]);
+      expect(kinds.lastIndexOf('course')).toBe(sampleCourses.length - 1);
+      for (const item of items) expect(credentialRecordProblems(item), item.id).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("states each specialization's courses as HAS_PART in order, and keeps every element as received", async () => {
+    const client = clientFor(apiBase, { COURSERA_PAGE_SIZE: '4' });
+    try {
+      const { items } = await walkFeed(client, 500);
+      for (const specialization of sampleSpecializations) {
+        const record = items.find((item) => item.id === `coursera:specialization:${specialization.id}`)!;
+        expect(record.relations).toEqual(
+          specialization.courseIds!.map((courseId, order) => ({
+            type: 'HAS_PART',
+            target: `coursera:course:${courseId}`,
+            order,
+          })),
+        );
+        expect(record).toMatchObject({ credentialType: 'CERTIFICATE', sourceTypes: ['Specialization'] });
+        expect(record.provenance.raw).toEqual(specialization);
+        expect(record.languages).toEqual(['en']);
+        expect(record.sectors.length).toBeGreaterThan(0);
+      }
+      for (const item of items.filter((candidate) => candidate.id.startsWith('coursera:course:'))) {
+        expect(item.provenance.raw).toEqual(courseById.get(item.provenance.upstreamId));
+        expect(item.relations ?? []).toEqual([]);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('costs one list request per page, and one courses.v1 request per page of specializations', async () => {
+    standin.resetCounts();
+    const client = clientFor(apiBase, { COURSERA_PAGE_SIZE: '4' });
+    try {
+      await walkFeed(client, 500);
+      const specializationPages = Math.ceil(sampleSpecializations.length / 4);
+      expect(standin.requestCounts.get('GET /api/onDemandSpecializations.v1')).toBe(specializationPages);
+      expect(standin.requestCounts.get('GET /api/courses.v1')).toBe(
+        Math.ceil(sampleCourses.length / 4) + specializationPages,
+      );
+      expect(standin.requestCounts.get('GET /api/partners.v1')).toBeUndefined();
     } finally {
       await client.close();
     }
@@ -359,7 +554,7 @@ describe('feed', () => {
     const client = clientFor(`${bare.origin}/api/`, { COURSERA_PAGE_SIZE: '40' });
     try {
       const { items, pages } = await walkFeed(client, 100);
-      expect(items).toHaveLength(sampleCourses.length);
+      expect(items).toHaveLength(sampleCourses.length + sampleSpecializations.length);
       for (const item of items) expect(item.issuer.name).not.toBe('');
       expect(bare.requestCounts.get('GET /api/partners.v1')).toBe(pages);
     } finally {
@@ -375,10 +570,28 @@ describe('feed', () => {
       await expect(courseraFeedPage(client, { cursor: 'not-a-cursor', limit: 10 })).rejects.toBeInstanceOf(
         InvalidCursorError,
       );
-      const foreign = Buffer.from(JSON.stringify({ offset: 3 })).toString('base64url');
-      await expect(courseraFeedPage(client, { cursor: foreign, limit: 10 })).rejects.toBeInstanceOf(
-        InvalidCursorError,
+      const encode = (state: unknown) => Buffer.from(JSON.stringify(state)).toString('base64url');
+      // `{start}` is a cursor of the course-only feed: refused as foreign, so a harvest starts over.
+      for (const foreign of [
+        { offset: 3 },
+        { start: 10 },
+        { list: 'programs', start: 0 },
+        { list: 'courses' },
+      ]) {
+        await expect(courseraFeedPage(client, { cursor: encode(foreign), limit: 10 })).rejects.toBeInstanceOf(
+          InvalidCursorError,
+        );
+      }
+      const resumed = await courseraFeedPage(client, {
+        cursor: encode({ list: 'specializations', start: 2 }),
+        limit: 10,
+      });
+      expect(resumed.items.map((item) => item.id)).toEqual(
+        sampleSpecializations
+          .slice(2)
+          .map((specialization) => `coursera:specialization:${specialization.id}`),
       );
+      expect(resumed.nextCursor).toBeNull();
       await expect(courseraFeedPage(wrongToken, { cursor: null, limit: 10 })).rejects.toMatchObject({
         code: 'UPSTREAM_UNAUTHORIZED',
       });
@@ -442,6 +655,79 @@ describe('subgraph', () => {
     expect(standin.totalRequests()).toBe(1);
   });
 
+  it('resolves specializations too: one onDemandSpecializations.v1 request per batch, with courses', async () => {
+    const [first, second] = [sampleSpecializations[0]!, sampleSpecializations[4]!];
+    const course = sampleCourses[7]!;
+    const response = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+          ... on Credential { id coursera { name courseType url
+            specialization { id tagline courses { id position credential { id } } partners { id } } } } } }`,
+        variables: {
+          representations: [
+            `coursera:specialization:${first.id}`,
+            `coursera:course:${course.id}`,
+            'coursera:specialization:no-such-specialization',
+            `coursera:specialization:${second.id}`,
+          ].map((id) => ({ __typename: 'Credential', id })),
+        },
+      }),
+    });
+    const result = (await response.json()) as {
+      data?: { _entities: Array<{ id: string; coursera: Record<string, unknown> | null }> };
+      errors?: unknown[];
+    };
+    expect(result.errors).toBeUndefined();
+    const expectedSpecialization = (specialization: CourseraSpecialization) => ({
+      name: specialization.name,
+      courseType: 'specialization',
+      url: `https://www.coursera.org/specializations/${specialization.slug}`,
+      specialization: {
+        id: specialization.id,
+        tagline: specialization.tagline,
+        courses: specialization.courseIds!.map((id, position) => ({
+          id,
+          position,
+          credential: { id: `coursera:course:${id}` },
+        })),
+        partners: specialization.partnerIds!.map((id) => ({ id })),
+      },
+    });
+    expect(result.data!._entities.map((entity) => entity.coursera)).toEqual([
+      expectedSpecialization(first),
+      {
+        name: course.name,
+        courseType: course.courseType,
+        url: `https://www.coursera.org/learn/${course.slug}`,
+        specialization: null,
+      },
+      null,
+      expectedSpecialization(second),
+    ]);
+    expect(standin.requestCounts.get('GET /api/onDemandSpecializations.v1')).toBe(1);
+    expect(standin.requestCounts.get('GET /api/courses.v1')).toBe(1);
+    expect(standin.totalRequests()).toBe(2);
+  });
+
+  it('asks for specializations only when the batch has some', async () => {
+    const client = clientFor(apiBase);
+    try {
+      const refs = [sampleCourses[1]!, sampleCourses[2]!].map((course) => ({
+        provider: 'coursera',
+        kind: 'course',
+        upstreamId: course.id,
+      }));
+      const details = await loadCourseraDetails(client, refs);
+      expect(details.map((item) => item?.id)).toEqual(refs.map((ref) => ref.upstreamId));
+      expect(standin.requestCounts.get('GET /api/onDemandSpecializations.v1')).toBeUndefined();
+      expect(standin.totalRequests()).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('answers null, without error, for other providers and unknown courses', async () => {
     const result = await entities([
       'credly:template:cfaf2b1e-0000-4000-8000-000000000000',
@@ -473,7 +759,7 @@ describe('subgraph', () => {
       ids.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(ids.sort()).toEqual(sampleIds.map((id) => `coursera:course:${id}`));
+    expect(ids.sort()).toEqual(expectedFeedIds);
     const bad = await fetch(new URL('/feed?cursor=bogus', subgraph.url));
     expect(bad.status).toBe(400);
   });

@@ -1,5 +1,5 @@
-import { courseUrl } from './mapping.js';
-import type { CourseraCourse, CourseraPartner } from './upstream.js';
+import { courseCredentialId, courseUrl, SPECIALIZATION_KIND, specializationUrl } from './mapping.js';
+import type { CourseraCourse, CourseraPartner, CourseraSpecialization } from './upstream.js';
 
 /** The GraphQL name of Coursera's field type on `Credential`. */
 export const DETAILS_TYPE_NAME = 'CourseraCourse';
@@ -9,13 +9,17 @@ export const DETAILS_TYPE_NAME = 'CourseraCourse';
  * that they never collide with another subgraph's in the supergraph.
  */
 export const detailsTypeDefs = /* GraphQL */ `
-"""A Coursera course, live from Coursera's catalog API, with Coursera's own field names and values."""
+"""
+A Coursera course, live from Coursera's catalog API, with Coursera's own field names and values. For a
+Specialization (coursera:specialization:…) the fields describe it as far as they apply, and \`specialization\`
+holds its own shape.
+"""
 type CourseraCourse {
-  "Coursera's course id."
+  "Coursera's course id (the specialization's id, for a Specialization)."
   id: ID!
   slug: String!
   name: String!
-  "v2.ondemand for self-paced courses."
+  "v2.ondemand for self-paced courses; specialization for a Specialization."
   courseType: String!
   description: String
   "Effort as Coursera writes it, e.g. \\"4-6 hours/week\\"."
@@ -33,6 +37,34 @@ type CourseraCourse {
   partners: [CourseraPartner!]!
   "The course's public page."
   url: String!
+  "Set when this credential is a Coursera Specialization; null for courses."
+  specialization: CourseraSpecialization
+}
+
+"""A Coursera Specialization: a series of courses that ends in a Specialization certificate."""
+type CourseraSpecialization {
+  "Coursera's specialization id."
+  id: ID!
+  slug: String!
+  name: String!
+  tagline: String
+  description: String
+  "Its courses, in Coursera's order."
+  courses: [CourseraSpecializationCourse!]!
+  "The partners that offer it, in Coursera's order; the first is the issuer."
+  partners: [CourseraPartner!]!
+  "The specialization's public page."
+  url: String!
+}
+
+"""A course of a Coursera Specialization, at its place in the series."""
+type CourseraSpecializationCourse {
+  "Coursera's course id."
+  id: ID!
+  "0-based position in the series."
+  position: Int!
+  "The course as a credgraph credential (null when the catalog does not list it)."
+  credential: Credential
 }
 
 """A Coursera subject area."""
@@ -50,6 +82,26 @@ type CourseraPartner {
 }
 `;
 
+export interface CourseraPartnerDetails {
+  id: string;
+  name: string;
+  shortName: string | null;
+  homeLink: string | null;
+}
+
+/** The resolved shape of `CourseraSpecialization`. */
+export interface CourseraSpecializationDetails {
+  id: string;
+  slug: string;
+  name: string;
+  tagline: string | null;
+  description: string | null;
+  courses: Array<{ id: string; position: number }>;
+  partners: CourseraPartnerDetails[];
+  url: string;
+}
+
+/** The resolved shape of `CourseraCourse`, for a course or (with `specialization` set) a Specialization. */
 export interface CourseraCourseDetails {
   id: string;
   slug: string;
@@ -64,8 +116,10 @@ export interface CourseraCourseDetails {
   specializations: string[];
   instructorIds: string[];
   photoUrl: string | null;
-  partners: Array<{ id: string; name: string; shortName: string | null; homeLink: string | null }>;
+  partners: CourseraPartnerDetails[];
   url: string;
+  /** Null for courses. */
+  specialization: CourseraSpecializationDetails | null;
 }
 
 /** The details of a course, with its partners looked up by id (partners Coursera does not know are left out). */
@@ -73,9 +127,6 @@ export function toDetails(
   course: CourseraCourse,
   partnersById: ReadonlyMap<string, CourseraPartner>,
 ): CourseraCourseDetails {
-  const partners = (course.partnerIds ?? [])
-    .map((partnerId) => partnersById.get(partnerId))
-    .filter((partner): partner is CourseraPartner => partner !== undefined);
   return {
     id: course.id,
     slug: course.slug,
@@ -93,12 +144,74 @@ export function toDetails(
     specializations: course.specializations ?? [],
     instructorIds: course.instructorIds ?? [],
     photoUrl: course.photoUrl ?? null,
-    partners: partners.map((partner) => ({
+    partners: partnerDetails(course.partnerIds, partnersById),
+    url: courseUrl(course.slug),
+    specialization: null,
+  };
+}
+
+/**
+ * The details of a Specialization. `Credential.coursera` keeps its course shape for every Coursera credential,
+ * so a Specialization fills the course fields as far as they apply (`courseType: "specialization"`,
+ * `certificates: ["Specialization"]`, lists it does not have empty) and carries its own shape in
+ * `specialization`.
+ */
+export function toSpecializationDetails(
+  specialization: CourseraSpecialization,
+  partnersById: ReadonlyMap<string, CourseraPartner>,
+): CourseraCourseDetails {
+  const url = specializationUrl(specialization.slug);
+  const partners = partnerDetails(specialization.partnerIds, partnersById);
+  const description = specialization.description ?? null;
+  return {
+    id: specialization.id,
+    slug: specialization.slug,
+    name: specialization.name,
+    courseType: 'specialization',
+    description,
+    workload: null,
+    primaryLanguages: [],
+    subtitleLanguages: [],
+    domainTypes: [],
+    certificates: [SPECIALIZATION_KIND],
+    specializations: [],
+    instructorIds: [],
+    photoUrl: null,
+    partners,
+    url,
+    specialization: {
+      id: specialization.id,
+      slug: specialization.slug,
+      name: specialization.name,
+      tagline: specialization.tagline ?? null,
+      description,
+      courses: [...new Set(specialization.courseIds ?? [])].map((id, position) => ({ id, position })),
+      partners,
+      url,
+    },
+  };
+}
+
+/** Partners looked up by id, in Coursera's order; partners Coursera does not know are left out. */
+function partnerDetails(
+  partnerIds: readonly string[] | undefined,
+  partnersById: ReadonlyMap<string, CourseraPartner>,
+): CourseraPartnerDetails[] {
+  return (partnerIds ?? [])
+    .map((partnerId) => partnersById.get(partnerId))
+    .filter((partner): partner is CourseraPartner => partner !== undefined)
+    .map((partner) => ({
       id: partner.id,
       name: partner.name,
       shortName: partner.shortName ?? null,
       homeLink: partner.homeLink ?? null,
-    })),
-    url: courseUrl(course.slug),
-  };
+    }));
 }
+
+/** Resolvers for fields that are not plain properties of the details object. */
+export const detailsResolvers = {
+  CourseraSpecializationCourse: {
+    // A reference the gateway completes from the catalog, which owns Credential's common fields.
+    credential: (course: { id: string }) => ({ id: courseCredentialId(course.id) }),
+  },
+};

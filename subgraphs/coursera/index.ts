@@ -4,8 +4,13 @@ import { startCourseraStandin } from './standin/server.js';
 
 export { CourseraClient } from './client.js';
 export { type CourseraConfig, readConfig } from './config.js';
-export { type CourseraCourseDetails, toDetails } from './details.js';
-export { parseWorkload, toCredentialRecord } from './mapping.js';
+export {
+  type CourseraCourseDetails,
+  type CourseraSpecializationDetails,
+  toDetails,
+  toSpecializationDetails,
+} from './details.js';
+export { parseWorkload, toCredentialRecord, toSpecializationRecord } from './mapping.js';
 export { courseraFeedPage, courseraProvider, loadCourseraDetails } from './provider.js';
 export { type CourseraStandinOptions, startCourseraStandin } from './standin/server.js';
 

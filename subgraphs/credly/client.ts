@@ -10,7 +10,7 @@ import type {
 const PROVIDER = 'credly';
 /** Organizations change rarely, and every feed page needs its organization: one fetch per org per interval. */
 const ORGANIZATION_TTL_MS = 5 * 60_000;
-/** Bounds the template → organization index so that a long-lived process cannot grow it without limit. */
+/** Bounds the index of templates seen so that a long-lived process cannot grow it without limit. */
 const MAX_KNOWN_TEMPLATES = 20_000;
 
 export interface BadgeTemplateListOptions {
@@ -27,6 +27,13 @@ export interface FoundBadgeTemplate {
   organizationId: string;
 }
 
+/** What the client last saw of a template: where it is listed, and whether it was active and public. */
+export interface TemplateSighting {
+  organizationId: string;
+  state: string;
+  public: boolean;
+}
+
 /**
  * Credly's Web Service API over the kit's UpstreamHttp: HTTP Basic auth with the org token, the `{data,
  * metadata}` envelope and `next_page_url` pagination. It knows HTTP, not GraphQL or the common schema.
@@ -37,8 +44,11 @@ export class CredlyClient implements Closable {
     string,
     { expiresAt: number; value: Promise<CredlyOrganization> }
   >();
-  /** Which organization each template seen so far belongs to, since Credly's template path needs it. */
-  private readonly templateOrganizations = new Map<string, string>();
+  /**
+   * Templates seen so far, by lower-case id: their organization (Credly's template path needs it) and their
+   * state. Null for a template no configured organization knew when last asked.
+   */
+  private readonly sightings = new Map<string, TemplateSighting | null>();
 
   constructor(readonly config: CredlyConfig) {
     this.http = new UpstreamHttp({
@@ -77,7 +87,7 @@ export class CredlyClient implements Closable {
       sort: options.sort,
     };
     const body = await this.http.getJson<unknown>(badgeTemplatesPath(organizationId), query);
-    return this.remember(organizationId, listEnvelope(body));
+    return this.rememberPage(organizationId, listEnvelope(body));
   }
 
   /**
@@ -94,7 +104,7 @@ export class CredlyClient implements Closable {
       );
     }
     const body = await this.http.getJson<unknown>(pageUrl);
-    return this.remember(organizationId, listEnvelope(body));
+    return this.rememberPage(organizationId, listEnvelope(body));
   }
 
   /** Every template of an organization, following `next_page_url` to the last page. */
@@ -133,46 +143,67 @@ export class CredlyClient implements Closable {
       throw error;
     }
     const template = itemData<CredlyBadgeTemplate>(body, 'badge template');
-    this.rememberTemplate(template.id, organizationId);
+    this.rememberTemplate(template, organizationId);
     return template;
   }
 
   /**
    * A template by id alone. Credly addresses templates under their organization, and credgraph ids carry only
-   * the template id, so this asks the organization it last saw the template in, then the other configured
-   * ones in order, and answers null when none knows it.
+   * the template id, so this asks the organization it last saw the template in (else `likelyOrganizationId`,
+   * when the caller has a good guess), then the other configured ones in order, and answers null when none
+   * knows it.
    */
-  async findBadgeTemplate(templateId: string): Promise<FoundBadgeTemplate | null> {
-    const known = this.templateOrganizations.get(templateId);
-    const candidates = known
-      ? [known, ...this.config.organizationIds.filter((id) => id !== known)]
+  async findBadgeTemplate(
+    templateId: string,
+    likelyOrganizationId?: string,
+  ): Promise<FoundBadgeTemplate | null> {
+    const first = this.sightings.get(templateId.toLowerCase())?.organizationId ?? likelyOrganizationId;
+    const candidates = first
+      ? [first, ...this.config.organizationIds.filter((id) => id !== first)]
       : this.config.organizationIds;
     for (const organizationId of candidates) {
       const template = await this.badgeTemplate(organizationId, templateId);
       if (template) return { template, organizationId };
     }
+    this.remember(templateId.toLowerCase(), null);
     return null;
+  }
+
+  /**
+   * What the client last saw of a template, from any list page or lookup: undefined when it never saw it,
+   * null when no configured organization knew it. It may be stale; a later sighting replaces it.
+   */
+  sighting(templateId: string): TemplateSighting | null | undefined {
+    return this.sightings.get(templateId.toLowerCase());
   }
 
   async close(): Promise<void> {
     await this.http.close();
   }
 
-  private remember(
+  private rememberPage(
     organizationId: string,
     page: CredlyListEnvelope<CredlyBadgeTemplate>,
   ): CredlyListEnvelope<CredlyBadgeTemplate> {
-    for (const template of page.data) this.rememberTemplate(template.id, organizationId);
+    for (const template of page.data) this.rememberTemplate(template, organizationId);
     return page;
   }
 
-  private rememberTemplate(templateId: string, organizationId: string): void {
-    if (typeof templateId !== 'string') return;
-    this.templateOrganizations.delete(templateId);
-    this.templateOrganizations.set(templateId, organizationId);
-    if (this.templateOrganizations.size > MAX_KNOWN_TEMPLATES) {
-      const oldest = this.templateOrganizations.keys().next().value;
-      if (oldest !== undefined) this.templateOrganizations.delete(oldest);
+  private rememberTemplate(template: CredlyBadgeTemplate, organizationId: string): void {
+    if (typeof template.id !== 'string') return;
+    this.remember(template.id.toLowerCase(), {
+      organizationId,
+      state: String(template.state),
+      public: template.public === true,
+    });
+  }
+
+  private remember(key: string, sighting: TemplateSighting | null): void {
+    this.sightings.delete(key);
+    this.sightings.set(key, sighting);
+    if (this.sightings.size > MAX_KNOWN_TEMPLATES) {
+      const oldest = this.sightings.keys().next().value;
+      if (oldest !== undefined) this.sightings.delete(oldest);
     }
   }
 }

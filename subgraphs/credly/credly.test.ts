@@ -10,7 +10,7 @@ import {
 } from '../kit/index.js';
 import { CredlyClient } from './client.js';
 import { type CredlyConfig, readConfig } from './config.js';
-import { credlyFeedPage, credlyProvider, loadCredlyDetails } from './provider.js';
+import { credlyFeedPage, credlyProvider, feedablePrerequisites, loadCredlyDetails } from './provider.js';
 import { startCredlyStandin } from './standin/server.js';
 import type { CredlyBadgeTemplate, CredlyListEnvelope, CredlyOrganization } from './upstream.js';
 
@@ -33,6 +33,18 @@ const firstTemplate = templates.find((template) => template.state === 'active' &
 const privateTemplate = templates.find((template) => template.state === 'active' && !template.public)!;
 const archivedTemplate = templates.find((template) => template.state === 'archived' && template.public)!;
 const UNKNOWN_TEMPLATE = '00000000-0000-5000-8000-000000000000';
+const isFeedableSample = (template: CredlyBadgeTemplate | undefined) =>
+  template?.state === 'active' && template.public === true;
+/** The prerequisites a template names in the data file, objects or bare ids, and in "earn that badge" activities. */
+const prerequisitesOf = (template: CredlyBadgeTemplate) => [
+  ...new Set([
+    ...(template.required_badge_templates ?? []).map((ref) => (typeof ref === 'string' ? ref : ref.id)),
+    ...(template.badge_template_activities ?? []).flatMap((activity) =>
+      activity.required_badge_template_id ? [activity.required_badge_template_id] : [],
+    ),
+  ]),
+];
+const templateById = new Map(templates.map((template) => [template.id, template]));
 
 let standin: RunningStandin;
 const clients: CredlyClient[] = [];
@@ -242,6 +254,36 @@ describe('the feed', () => {
     expect(pages).toBe(expectedPages);
   });
 
+  it('states each published prerequisite as PREPARED_BY, and keeps the template as received', async () => {
+    const { items } = await walkFeed(clientFor(), 10);
+    let stacked = 0;
+    for (const item of items) {
+      const upstream = templateById.get(item.provenance.upstreamId)!;
+      const expected = prerequisitesOf(upstream)
+        .filter((id) => isFeedableSample(templateById.get(id)))
+        .map((id) => ({ type: 'PREPARED_BY', target: `credly:template:${id}`, order: null }));
+      expect(item.relations, item.name).toEqual(expected);
+      if (expected.length > 0) stacked++;
+      for (const relation of item.relations ?? []) expect(feedableIds).toContain(relation.target);
+      expect(item.provenance.raw, item.name).toEqual(upstream);
+      expect(item.identifiers, item.name).toContainEqual({ scheme: 'CREDLY_TEMPLATE', value: upstream.id });
+    }
+    expect(stacked).toBeGreaterThanOrEqual(10);
+  });
+
+  it('looks each prerequisite it has not listed yet up once, in the organization that lists its dependant', async () => {
+    await walkFeed(clientFor(), 10);
+    const lookups = [...standin.requestCounts].filter(([key]) => /\/badge_templates\/[^/]+$/.test(key));
+    expect(lookups.length).toBeGreaterThan(0);
+    const required = new Set(templates.filter(isFeedableSample).flatMap(prerequisitesOf));
+    for (const [key, count] of lookups) {
+      expect(count, key).toBe(1);
+      const [, orgId, templateId] = /organizations\/([^/]+)\/badge_templates\/([^/]+)$/.exec(key)!;
+      expect(required).toContain(templateId);
+      expect(templateById.get(templateId!)!.owner?.id).toBe(orgId);
+    }
+  });
+
   it('walks the configured organizations in order, at the configured page size', async () => {
     const [second, first] = [organizations[1]!, organizations[0]!];
     const client = clientFor({ CREDLY_ORGANIZATION_IDS: `${second.id},${first.id}` });
@@ -293,6 +335,31 @@ describe('the feed', () => {
     ).rejects.toMatchObject({
       code: 'UPSTREAM_UNAUTHORIZED',
     });
+  });
+});
+
+describe('feedablePrerequisites', () => {
+  it('tells published prerequisites from archived, private and unknown ones, asking upstream once each', async () => {
+    const client = clientFor();
+    const [feedable, archived, hidden] = [firstTemplate, archivedTemplate, privateTemplate];
+    const requiring: CredlyBadgeTemplate = {
+      id: '99999999-0000-5000-8000-000000000000',
+      name: 'Requiring',
+      state: 'active',
+      public: true,
+      required_badge_templates: [feedable.id, { id: archived.id }, hidden.id, UNKNOWN_TEMPLATE],
+    };
+    const isFeedable = await feedablePrerequisites(client, [requiring, requiring]);
+    expect([feedable, archived, hidden].map((template) => isFeedable(template.id))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(isFeedable(UNKNOWN_TEMPLATE)).toBe(false);
+    const asked = standin.totalRequests();
+    expect(asked).toBeGreaterThanOrEqual(4);
+    await feedablePrerequisites(client, [requiring]);
+    expect(standin.totalRequests(), 'answers are remembered').toBe(asked);
   });
 });
 

@@ -5,8 +5,8 @@ import { startCredlyStandin } from './standin/server.js';
 export { type BadgeTemplateListOptions, CredlyClient } from './client.js';
 export { type CredlyConfig, readConfig } from './config.js';
 export { type CredlyBadgeTemplateDetails, toDetails } from './details.js';
-export { toCredentialRecord } from './mapping.js';
-export { credlyFeedPage, credlyProvider, loadCredlyDetails } from './provider.js';
+export { type CredlyMappingContext, toCredentialRecord } from './mapping.js';
+export { credlyFeedPage, credlyProvider, feedablePrerequisites, loadCredlyDetails } from './provider.js';
 export { type CredlyStandinOptions, startCredlyStandin } from './standin/server.js';
 
 /** Credly for the one-command start: the provider, pointed at `CREDLY_BASE_URL` or at its stand-in. */

@@ -7,7 +7,10 @@ import {
   costOf,
   credentialTypeOf,
   effortOf,
+  identifiersOf,
   levelOf,
+  relationsOf,
+  requiredTemplateIds,
   sectorsOf,
   skillsOf,
   toCredentialRecord,
@@ -97,8 +100,34 @@ describe('toCredentialRecord', () => {
       deliveryMode: null,
       languages: ['en'],
       updatedAt: '2024-05-06T07:08:09.123Z',
-      provenance: { provider: 'credly', upstreamId: template.id, url: template.url, fetchedAt: FETCHED_AT },
+      provenance: {
+        provider: 'credly',
+        upstreamId: template.id,
+        url: template.url,
+        fetchedAt: FETCHED_AT,
+        raw: template,
+      },
+      relations: [
+        { type: 'PREPARED_BY', target: 'credly:template:cccccccc-bbbb-5ccc-8ddd-eeeeeeeeeeee', order: null },
+      ],
+      identifiers: [
+        { scheme: 'CREDLY_TEMPLATE', value: template.id },
+        { scheme: 'URL', value: template.url },
+      ],
     });
+    expect(record.provenance.raw).toBe(template);
+  });
+
+  it('relates only the prerequisites the feed says it publishes', () => {
+    const published = toCredentialRecord(template, organization, FETCHED_AT, {
+      isFeedableTemplate: (id) => id === 'cccccccc-bbbb-5ccc-8ddd-eeeeeeeeeeee',
+    });
+    expect(published.relations).toHaveLength(1);
+    const unpublished = toCredentialRecord(template, organization, FETCHED_AT, {
+      isFeedableTemplate: () => false,
+    });
+    expect(unpublished.relations).toEqual([]);
+    expect(credentialRecordProblems(unpublished)).toEqual([]);
   });
 
   it('names the owning organization as issuer when the template is issued on its behalf', () => {
@@ -140,6 +169,53 @@ describe('toCredentialRecord', () => {
     });
     expect(fallback.credentialType).toBe('BADGE');
     expect(credentialRecordProblems(fallback)).toEqual([]);
+  });
+});
+
+describe('stacking', () => {
+  const [a, b, c] = [
+    'aaaaaaaa-0000-5000-8000-000000000001',
+    'aaaaaaaa-0000-5000-8000-000000000002',
+    'AAAAAAAA-0000-5000-8000-000000000003',
+  ];
+  const requiring = (fields: Partial<CredlyBadgeTemplate>): CredlyBadgeTemplate => ({
+    id: template.id,
+    name: 'Requiring',
+    state: 'active',
+    public: true,
+    ...fields,
+  });
+
+  it('reads prerequisites as objects or bare ids, then from "earn that badge" activities, once each', () => {
+    const stacked = requiring({
+      required_badge_templates: [{ id: a, name: 'A' }, b, { id: 'not-a-uuid' }, a.toUpperCase(), template.id],
+      badge_template_activities: [
+        { id: '1', title: 'Earn B', required_badge_template_id: b },
+        { id: '2', title: 'Earn C', required_badge_template_id: c },
+        { id: '3', title: 'Pass the exam' },
+      ],
+    });
+    expect(requiredTemplateIds(stacked)).toEqual([a, b, c]);
+    expect(requiredTemplateIds(requiring({}))).toEqual([]);
+  });
+
+  it('makes each published prerequisite PREPARED_BY, without order, so that it answers preparesFor', () => {
+    const stacked = requiring({ required_badge_templates: [a, b, c] });
+    expect(relationsOf(stacked, (id) => id !== b)).toEqual([
+      { type: 'PREPARED_BY', target: `credly:template:${a}`, order: null },
+      { type: 'PREPARED_BY', target: `credly:template:${c}`, order: null },
+    ]);
+    expect(toCredentialRecord(stacked, organization, FETCHED_AT).relations).toHaveLength(3);
+  });
+
+  it('identifies a template by its Credly id, and by its public page when it has one', () => {
+    expect(identifiersOf(requiring({ url: 'javascript:alert(1)' }))).toEqual([
+      { scheme: 'CREDLY_TEMPLATE', value: template.id },
+    ]);
+    expect(identifiersOf(template)).toEqual([
+      { scheme: 'CREDLY_TEMPLATE', value: template.id },
+      { scheme: 'URL', value: template.url },
+    ]);
   });
 });
 
@@ -283,6 +359,21 @@ describe('the sample data', () => {
   const templates = readProjectJson<CredlyBadgeTemplate[]>(
     'subgraphs/credly/standin/data/badge_templates.json',
   );
+
+  it('states the documented stacks, e.g. Lean Six Sigma Yellow → Green → Black Belt', () => {
+    const byName = (name: string) => templates.find((item) => item.name === name)!;
+    const [yellow, green, black] = ['Yellow', 'Green', 'Black'].map((belt) =>
+      byName(`Lean Six Sigma ${belt} Belt`),
+    );
+    const org = organizations.find((candidate) => candidate.id === green!.owner?.id)!;
+    expect(toCredentialRecord(green!, org, FETCHED_AT).relations).toEqual([
+      { type: 'PREPARED_BY', target: `credly:template:${yellow!.id}`, order: null },
+    ]);
+    expect(toCredentialRecord(black!, org, FETCHED_AT).relations).toEqual([
+      { type: 'PREPARED_BY', target: `credly:template:${green!.id}`, order: null },
+    ]);
+    expect(toCredentialRecord(yellow!, org, FETCHED_AT).relations).toEqual([]);
+  });
 
   it('maps every template without problems, with plausible effort where stated', () => {
     for (const item of templates) {

@@ -1,7 +1,9 @@
 import {
   type CredentialRecord,
+  type CredentialRelationRecord,
   type CredentialType,
   credentialId,
+  type IdentifierRecord,
   type IssuerRecord,
   type Level,
   type MoneyRecord,
@@ -9,6 +11,7 @@ import {
   type SkillAlignmentRecord,
 } from '../../schema/index.js';
 import { httpUrlOrNull, isoDateTime, plainText } from '../kit/index.js';
+import { isCredlyId } from './config.js';
 import type { CredlyActivity, CredlyBadgeTemplate, CredlyOrganization, CredlySkill } from './upstream.js';
 
 /**
@@ -26,11 +29,22 @@ export function credlyOrganizationId(organizationId: string): string {
   return credentialId(CREDLY_PROVIDER_ID, 'org', organizationId);
 }
 
+/** What the mapping cannot know on its own, and the feed tells it. */
+export interface CredlyMappingContext {
+  /**
+   * Whether the feed publishes the template with this id (active and public). Prerequisites it does not
+   * publish become no relation, since the catalog would never hold their target. Without it, every
+   * prerequisite the template names becomes one.
+   */
+  isFeedableTemplate?: (templateId: string) => boolean;
+}
+
 /** One template as a common-schema record; `organization` is the one the template was listed under. */
 export function toCredentialRecord(
   template: CredlyBadgeTemplate,
   organization: CredlyOrganization,
   fetchedAt: string,
+  context: CredlyMappingContext = {},
 ): CredentialRecord {
   const url = httpUrlOrNull(template.url);
   return {
@@ -51,8 +65,53 @@ export function toCredentialRecord(
     deliveryMode: null,
     languages: ['en'],
     updatedAt: isoDateTime(template.updated_at, isoDateTime(template.created_at, fetchedAt)),
-    provenance: { provider: CREDLY_PROVIDER_ID, upstreamId: template.id, url, fetchedAt },
+    provenance: { provider: CREDLY_PROVIDER_ID, upstreamId: template.id, url, fetchedAt, raw: template },
+    relations: relationsOf(template, context.isFeedableTemplate ?? (() => true)),
+    identifiers: identifiersOf(template),
   };
+}
+
+/**
+ * The templates one must hold before earning this one, as Credly ids in Credly's order: those in
+ * `required_badge_templates` (objects or bare ids), then any only an "earn that badge" activity names. Ids
+ * that are not Credly UUIDs, repeats and the template itself are left out.
+ */
+export function requiredTemplateIds(template: CredlyBadgeTemplate): string[] {
+  const fromRequirements = (template.required_badge_templates ?? []).map((reference) =>
+    typeof reference === 'string' ? reference : reference?.id,
+  );
+  const fromActivities = (template.badge_template_activities ?? []).map(
+    (activity) => activity?.required_badge_template_id,
+  );
+  const seen = new Set([String(template.id).toLowerCase()]);
+  const ids: string[] = [];
+  for (const id of [...fromRequirements, ...fromActivities]) {
+    if (typeof id !== 'string' || !isCredlyId(id) || seen.has(id.toLowerCase())) continue;
+    seen.add(id.toLowerCase());
+    ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Stacking: each prerequisite the feed publishes is PREPARED_BY (it prepares for this template), so that the
+ * catalog answers the prerequisite's `preparesFor` with this one. Credly gives prerequisites no order.
+ */
+export function relationsOf(
+  template: CredlyBadgeTemplate,
+  isFeedableTemplate: (templateId: string) => boolean,
+): CredentialRelationRecord[] {
+  return requiredTemplateIds(template)
+    .filter((id) => isFeedableTemplate(id))
+    .map((id) => ({ type: 'PREPARED_BY', target: credlyTemplateId(id), order: null }));
+}
+
+/** The template id (shared by every copy of the template, whoever lists it) and its public page. */
+export function identifiersOf(template: CredlyBadgeTemplate): IdentifierRecord[] {
+  const identifiers: IdentifierRecord[] = [{ scheme: 'CREDLY_TEMPLATE', value: template.id }];
+  const url = httpUrlOrNull(template.url);
+  if (url) identifiers.push({ scheme: 'URL', value: url });
+  return identifiers;
 }
 
 const CREDENTIAL_TYPES_BY_CATEGORY: Record<string, CredentialType> = {

@@ -8,7 +8,7 @@ import {
   InvalidCursorError,
   UpstreamError,
 } from '../kit/index.js';
-import { CredlyClient } from './client.js';
+import { CredlyClient, type TemplateSighting } from './client.js';
 import { isCredlyId, readConfig } from './config.js';
 import {
   type CredlyBadgeTemplateDetails,
@@ -16,7 +16,7 @@ import {
   credlyDetailsTypeDefs,
   toDetails,
 } from './details.js';
-import { CREDLY_PROVIDER_ID, toCredentialRecord } from './mapping.js';
+import { CREDLY_PROVIDER_ID, requiredTemplateIds, toCredentialRecord } from './mapping.js';
 import type { CredlyBadgeTemplate } from './upstream.js';
 
 /** Only these reach the feed; the rest (archived, draft, private) are skipped. */
@@ -51,13 +51,41 @@ function isFeedCursor(value: unknown): value is FeedCursor {
 }
 
 /** Whether a template may be shown publicly at all: Credly's `public` flag, and not an unpublished draft. */
-export function isPublished(template: CredlyBadgeTemplate): boolean {
+export function isPublished(template: Pick<CredlyBadgeTemplate, 'state' | 'public'>): boolean {
   return template.public === true && template.state !== 'draft';
 }
 
 /** Whether a template belongs in the feed: published and active. */
-export function isFeedable(template: CredlyBadgeTemplate): boolean {
+export function isFeedable(template: Pick<CredlyBadgeTemplate, 'state' | 'public'>): boolean {
   return isPublished(template) && template.state === 'active';
+}
+
+/**
+ * Which of the prerequisites these templates name the feed publishes, so that stacking relations point only
+ * at credentials the catalog will hold. Prerequisites the client has not seen on a list page yet (a later
+ * page, another organization) are looked up once each, a few at a time, first in the organization that
+ * listed the templates (stacks usually stay within one issuer); the client remembers the answers.
+ */
+export async function feedablePrerequisites(
+  client: CredlyClient,
+  templates: readonly CredlyBadgeTemplate[],
+  organizationId?: string,
+): Promise<(templateId: string) => boolean> {
+  const unseen = [
+    ...new Set(
+      templates
+        .flatMap(requiredTemplateIds)
+        .map((id) => id.toLowerCase())
+        .filter((id) => client.sighting(id) === undefined),
+    ),
+  ];
+  await forEachConcurrently(unseen, DETAILS_CONCURRENCY, async (templateId) => {
+    await client.findBadgeTemplate(templateId, organizationId);
+  });
+  return (templateId) => {
+    const sighting: TemplateSighting | null | undefined = client.sighting(templateId);
+    return sighting != null && isFeedable(sighting);
+  };
 }
 
 /**
@@ -80,10 +108,13 @@ export async function credlyFeedPage(client: CredlyClient, request: FeedRequest)
 
   const fetchedAt = new Date().toISOString();
   const since = request.updatedSince === null ? null : Date.parse(request.updatedSince);
-  const items = page.data
+  const templates = page.data
     .filter(isFeedable)
-    .filter((template) => since === null || !(Date.parse(template.updated_at ?? '') < since))
-    .map((template) => toCredentialRecord(template, organization, fetchedAt));
+    .filter((template) => since === null || !(Date.parse(template.updated_at ?? '') < since));
+  const isFeedableTemplate = await feedablePrerequisites(client, templates, cursor.orgId);
+  const items = templates.map((template) =>
+    toCredentialRecord(template, organization, fetchedAt, { isFeedableTemplate }),
+  );
 
   const next = page.metadata.next_page_url ?? null;
   let nextCursor: FeedCursor | null;
