@@ -191,7 +191,7 @@ query OneCredential($id: ID!) {
       skills { name }
       requiredBadgeTemplates { name credential { id name } }
     }
-    # Live from Coursera: null unless the id is coursera:course:…
+    # Live from Coursera: null unless the id is coursera:course:… or coursera:specialization:…
     coursera {
       slug
       workload
