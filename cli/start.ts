@@ -177,15 +177,33 @@ export async function startLocalCatalog(options: LocalCatalogOptions): Promise<R
   }
 }
 
+/** The gateway options the `start` command adds to the environment's: request logs, and caches by default. */
+function gatewayDefaultsForCommand(env: Env): Partial<GatewayOptions> {
+  const fromEnv = gatewayOptionsFromEnv(env, { cacheByDefault: true });
+  return {
+    logLevel: fromEnv.logLevel ?? 'info',
+    ...(fromEnv.cache !== undefined ? { cache: fromEnv.cache } : {}),
+  };
+}
+
+/**
+ * What the demo's stand-ins say about caching their answers (unless STANDIN_CACHE_CONTROL says otherwise), as a
+ * real upstream would: fresh for a minute, then served while revalidated, and for a day when the upstream fails.
+ */
+export const DEMO_STANDIN_CACHE_CONTROL =
+  'public, max-age=60, stale-while-revalidate=300, stale-if-error=86400';
+
 /** `credgraph start`: the one-command catalog, in the foreground until SIGINT/SIGTERM. */
 export async function startCommand(_argv: string[]): Promise<void> {
   const started = Date.now();
+  process.env.STANDIN_CACHE_CONTROL ??= DEMO_STANDIN_CACHE_CONTROL;
   const running = await startLocalCatalog({
     env: process.env,
     ports: 'defaults',
     log: (line) => console.log(line),
-    // Every request gets a JSON log line on standard error unless CREDGRAPH_LOG_LEVEL says otherwise.
-    gateway: { logLevel: gatewayOptionsFromEnv(process.env).logLevel ?? 'info' },
+    // Every request gets a JSON log line on standard error unless CREDGRAPH_LOG_LEVEL says otherwise, and the
+    // caches are on unless CREDGRAPH_CACHE=off, as with `credgraph gateway`.
+    gateway: gatewayDefaultsForCommand(process.env),
   });
   console.log(
     `\ncredgraph is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${running.gatewayUrl}`,

@@ -13,8 +13,9 @@ export const GATEWAY_USAGE = `Usage:
 Serves the composed GraphQL API at http://<host>:<port>/graphql (with a GraphQL IDE for browsers there),
 /health (alive), /ready (supergraph loaded, subgraphs reachable) and /metrics (Prometheus). The supergraph
 file or config is checked for changes every CREDGRAPH_RELOAD_INTERVAL_MS (5000) and swapped in when it loads.
-Limits, rate limiting (REDIS_URL to share it), timeouts and logging are set by CREDGRAPH_* variables: see
-the README's configuration table. Logs are JSON lines on standard error.
+Limits, rate limiting, caches (on unless CREDGRAPH_CACHE=off; REDIS_URL shares them and the rate limits
+between gateways), timeouts and logging are set by CREDGRAPH_* variables: see the README's configuration
+table. Logs are JSON lines on standard error.
 
 Options:
   --supergraph <file>  a composed supergraph SDL file (e.g. from rover supergraph compose)
@@ -96,7 +97,8 @@ export function parseGatewayArgs(
   const host = values.host ?? (env.HOST || '127.0.0.1');
   let fromEnv: Partial<GatewayOptions>;
   try {
-    fromEnv = gatewayOptionsFromEnv(env);
+    // The command caches by default (CREDGRAPH_CACHE=off turns it off); a gateway built in code opts in.
+    fromEnv = gatewayOptionsFromEnv(env, { cacheByDefault: true });
   } catch (error) {
     if (error instanceof GatewaySettingError) throw new UsageError(error.message);
     throw error;

@@ -1,116 +1,280 @@
-import { STATUS_CODES } from 'node:http';
-import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Dispatcher } from 'undici';
+import { type CacheHint, hintFromCacheControl, type RestrictablePolicy } from './cache/cachePolicy.js';
+import { type EntityCache, remainingSeconds } from './cache/entityCache.js';
+import { type EntityFetchShape, entityFetchShape, nullEntity } from './cache/entityFetch.js';
+import { entityReport, type RequestCacheState } from './cache/requestState.js';
 import type { CircuitBreaker } from './circuitBreaker.js';
-import type { GatewayErrorCode } from './errors.js';
+import type { ProviderField } from './providerRouting.js';
+import { type SubgraphObserver, type SubgraphReply, SubgraphTransport } from './subgraphTransport.js';
 
-// Derived from the gateway's own types so that we do not import its transitive @apollo/utils.fetcher package.
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
-type FetcherHeaders = FetcherResponse['headers'];
-
-export interface SubgraphAgentOptions {
-  /** Keep-alive connections per subgraph origin. */
-  connectionsPerSubgraph?: number;
-  /** How long an idle connection is kept (undici shortens it to what the subgraph's Keep-Alive header allows). */
-  keepAliveTimeoutMs?: number;
-}
-
-/** The one keep-alive pool the gateway uses for every subgraph: bounded connections per origin. */
-export function createSubgraphAgent(options: SubgraphAgentOptions = {}): Agent {
-  return new Agent({
-    connections: options.connectionsPerSubgraph ?? 64,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-    pipelining: 1,
-  });
-}
+export {
+  createSubgraphAgent,
+  type SubgraphAgentOptions,
+  type SubgraphObserver,
+} from './subgraphTransport.js';
 
 /** What the gateway knows about the client request a subgraph fetch serves (Apollo's per-request context). */
 export interface GatewayContext {
   /** The request id, sent to subgraphs as `x-request-id`. */
   requestId?: string;
-  /** The client's `x-credgraph-admin-token`, forwarded to subgraphs (the catalog's admin mutations read it). */
+  /** The client's `x-credgraph-admin-token`, forwarded to subgraphs with mutations (the catalog's admin mutations read it). */
   adminToken?: string;
-}
-
-/** The headers the gateway forwards from a client to subgraphs: these two, and no others. */
-export const REQUEST_ID_HEADER = 'x-request-id';
-export const ADMIN_TOKEN_HEADER = 'x-credgraph-admin-token';
-
-/** Counts and times subgraph fetches; the gateway's metrics implement it. */
-export interface SubgraphObserver {
-  /** A fetch ended: `ok`, a SUBGRAPH_* code, or CIRCUIT_OPEN. */
-  fetched(subgraph: string, outcome: string, seconds: number): void;
-  retried(subgraph: string): void;
-}
-
-export interface UndiciDataSourceOptions {
-  /** Subgraph name, used in error messages. */
-  name: string;
-  url: string;
-  dispatcher: Dispatcher;
-  /** Deadline for the subgraph's response headers, and again for each gap in its body. */
-  timeoutMs?: number;
-  /** Retries of a query (never a mutation) after a connection failure or a 502/503/504. Default 1. */
-  retries?: number;
-  /** The subgraph's circuit breaker, shared by every data source of that subgraph. */
-  breaker?: CircuitBreaker;
-  observer?: SubgraphObserver;
+  /** What the caches may do for this request; absent when the gateway caches nothing. */
+  cache?: RequestCacheState;
 }
 
 /**
- * Sends subgraph fetches over undici on a shared keep-alive agent instead of Apollo's default
- * make-fetch-happen client, which opens sockets without bound and adds an HTTP cache layer we do not use.
- * It retries queries after transient failures, breaks the circuit to a failing subgraph, forwards only the
- * request id and the admin token, and reports failures as clean errors that name the subgraph and never its
- * URL or response body.
+ * The headers the gateway forwards from a client to subgraphs: the request id, and with mutations only the admin
+ * token. No query depends on anything else the client sent, which is what lets answers be cached for everyone.
  */
-export class UndiciDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const ADMIN_TOKEN_HEADER = 'x-credgraph-admin-token';
+
+export interface UndiciDataSourceOptions {
+  /** Subgraph name, used in error messages and metrics. */
+  name: string;
+  url: string;
+  dispatcher: Dispatcher;
+  /** Deadline for the subgraph's response headers, and again for each gap in its body. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries of a query (never a mutation) after a connection failure or a 502/503/504. Default 1. */
+  retries?: number;
+  /** Ask for compressed answers (worth it across a network, not on loopback). Default false. */
+  compression?: boolean;
+  /** The subgraph's circuit breaker, shared by every data source of that subgraph. */
+  breaker?: CircuitBreaker;
+  observer?: SubgraphObserver;
+  /** The entity cache, shared by every subgraph; entity fetches skip it when absent. */
+  entityCache?: EntityCache;
+  /** Cache max-age (s) of this subgraph's answers when it sends no Cache-Control. Default 0. */
+  defaultMaxAge?: number;
+  /** This subgraph's provider field, when it is a provider (see providerRouting.ts); read at each fetch. */
+  providerField?: () => ProviderField | undefined;
+}
+
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+type IncomingOptions = Extract<ProcessOptions, { incomingRequestContext: unknown }>;
+
+/** A fetch for a client's operation (not a health check or schema load). The gateway does not export its enum. */
+function isIncoming(options: ProcessOptions): options is IncomingOptions {
+  return (options.kind as string) === 'incoming operation';
+}
+type Entity = Record<string, unknown> | null;
+type Representation = { __typename?: unknown; id?: unknown } & Record<string, unknown>;
+
+// Per client request: identical subgraph fetches in flight, shared rather than sent twice.
+const inFlightByRequest = new WeakMap<object, Map<string, Promise<SubgraphReply>>>();
+
+/**
+ * The gateway's subgraph data source. Over a keep-alive undici pool (see SubgraphTransport), it sends each
+ * fetch once per client request, however often the plan asks for it; answers other providers' ids itself
+ * (null, as the provider contract says) instead of sending them; serves `_entities` from the entity cache and
+ * asks the subgraph only for the misses; narrows the request's cache policy by each subgraph's Cache-Control;
+ * forwards only the request id and the admin token; and reports failures as clean errors that name the
+ * subgraph, never its URL or response body. It implements Apollo's GraphQLDataSource directly: extending
+ * RemoteGraphQLDataSource would build node-fetch Headers and Request objects for every fetch.
+ */
+export class UndiciDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
+  private readonly transport: SubgraphTransport;
+  private readonly entityCache: EntityCache | undefined;
+  private readonly defaultMaxAge: number;
+  private readonly providerField: () => ProviderField | undefined;
 
   constructor(options: UndiciDataSourceOptions) {
-    super({ url: options.url });
     this.subgraph = options.name;
-    this.fetcher = createUndiciFetcher(options.name, options.dispatcher, options.timeoutMs ?? 30_000, {
+    this.transport = new SubgraphTransport({
+      name: options.name,
+      url: options.url,
+      dispatcher: options.dispatcher,
+      timeoutMs: options.timeoutMs ?? 30_000,
       retries: options.retries ?? 1,
+      compression: options.compression ?? false,
       ...(options.breaker ? { breaker: options.breaker } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
     });
+    this.entityCache = options.entityCache;
+    this.defaultMaxAge = options.defaultMaxAge ?? 0;
+    this.providerField = options.providerField ?? (() => undefined);
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const headers = options.request.http?.headers;
-    const context = options.context as GatewayContext | undefined;
-    if (!headers || !context) return;
-    if (context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.adminToken) headers.set(ADMIN_TOKEN_HEADER, context.adminToken);
-  }
-
-  /** A non-2xx answer: its status and the subgraph's own first message, never its URL or raw body. */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const text = await response.text().catch(() => '');
-    let said = '';
-    try {
-      const message = (JSON.parse(text) as { errors?: Array<{ message?: unknown }> }).errors?.[0]?.message;
-      if (typeof message === 'string') said = `: ${message.slice(0, 200)}`;
-    } catch {
-      // Not a GraphQL answer; the status says it all.
+  async process(options: ProcessOptions): Promise<GatewayGraphQLResponse> {
+    const incoming = isIncoming(options) ? options : null;
+    const { query } = options.request;
+    if (!query) throw new Error('Missing query');
+    const representations = options.request.variables?.representations;
+    if (incoming && Array.isArray(representations)) {
+      const shape = entityFetchShape(query, incoming.document);
+      if (shape) return this.processEntities(incoming, shape, representations as Representation[]);
     }
-    return new GraphQLError(`subgraph "${this.subgraph}" answered HTTP ${response.status}${said}`, {
-      extensions: { code: 'SUBGRAPH_BAD_RESPONSE', subgraph: this.subgraph, subgraphStatus: response.status },
-    });
+    const reply = await this.fetch(options, options.request.variables);
+    if (incoming) policyOf(incoming)?.restrict(this.hintOf(reply));
+    return this.parse(reply);
   }
 
-  /** The body as a GraphQL response object; anything else is SUBGRAPH_BAD_RESPONSE, without echoing the body. */
-  override async parseBody(response: FetcherResponse): Promise<object | string> {
-    const text = await response.text();
+  /**
+   * An `_entities` fetch: other providers' ids answered null here, cached entities from the cache, the rest
+   * from the subgraph in one fetch, merged back in the order the gateway asked.
+   */
+  private async processEntities(
+    options: IncomingOptions,
+    shape: EntityFetchShape,
+    representations: Representation[],
+  ): Promise<GatewayGraphQLResponse> {
+    const cacheState = options.context?.cache;
+    const report = cacheState?.report ?? null;
+    const results: Entity[] = new Array(representations.length).fill(null);
+    let pending: number[] = [];
+    const provider = this.providerField();
+    representations.forEach((representation, index) => {
+      const typeName = String(representation.__typename);
+      const foreign =
+        provider !== undefined &&
+        typeName === provider.typeName &&
+        typeof representation.id === 'string' &&
+        !representation.id.startsWith(provider.idPrefix);
+      const answer = foreign ? nullEntity(shape, typeName) : null;
+      if (answer) {
+        results[index] = answer;
+        if (report) entityReport(report, this.subgraph, typeName).skipped += 1;
+      } else {
+        pending.push(index);
+      }
+    });
+    if (pending.length === 0) return { data: { _entities: results } };
+
+    const cache = cacheState?.entities ? this.entityCache : undefined;
+    const variables = options.request.variables ?? {};
+    const selection = cache ? selectionKey(shape, variables) : '';
+    const keys = cache
+      ? pending.map((index) =>
+          cache.keyOf(cacheState!.generation, this.subgraph, selection, representations[index]),
+        )
+      : [];
+    const policy = policyOf(options);
+    let servedWithoutFetch = pending.length < representations.length;
+    if (cache && !cacheState!.bypass) {
+      const cached = await cache.lookup(keys, cacheState!.session);
+      const now = Date.now();
+      const misses: number[] = [];
+      const missKeys: string[] = [];
+      pending.forEach((index, position) => {
+        const entry = cached[position];
+        if (!entry) {
+          misses.push(index);
+          missKeys.push(keys[position]!);
+          return;
+        }
+        results[index] = JSON.parse(entry.text) as Entity;
+        policy?.restrict({ maxAge: remainingSeconds(entry, now), scope: entry.scope });
+        servedWithoutFetch = true;
+        if (report) entityReport(report, this.subgraph, String(representations[index]!.__typename)).hits += 1;
+      });
+      pending = misses;
+      keys.splice(0, keys.length, ...missKeys);
+    }
+    if (pending.length === 0) return { data: { _entities: results } };
+    if (report) {
+      for (const index of pending) {
+        entityReport(report, this.subgraph, String(representations[index]!.__typename)).misses += 1;
+      }
+    }
+
+    let reply: SubgraphReply;
+    try {
+      reply = await this.fetch(options, {
+        ...variables,
+        representations: pending.map((index) => representations[index]),
+      });
+    } catch (error) {
+      // With part of the answer already at hand, the subgraph's failure costs only the entities it owed.
+      if (!servedWithoutFetch || !(error instanceof GraphQLError)) throw error;
+      for (const index of pending) {
+        results[index] = nullEntity(shape, String(representations[index]!.__typename));
+      }
+      return { data: { _entities: results }, errors: [error.toJSON()] };
+    }
+    const hint = this.hintOf(reply);
+    policy?.restrict(hint);
+    const response = this.parse(reply);
+    const fetched = (response.data as { _entities?: unknown } | null | undefined)?._entities;
+    if (!Array.isArray(fetched) || fetched.length !== pending.length) return response;
+
+    // Entities an error points at, or all of them for an error that points nowhere, are not cached.
+    const failed = new Set<number>();
+    let failedAll = false;
+    const errors = response.errors?.map((error): GraphQLFormattedError => {
+      const path = error.path;
+      if (path?.[0] !== '_entities' || typeof path[1] !== 'number') {
+        failedAll = true;
+        return error;
+      }
+      failed.add(path[1]);
+      return { ...error, path: ['_entities', pending[path[1]] ?? path[1], ...path.slice(2)] };
+    });
+    const storable: Array<{ key: string; text: string }> = [];
+    fetched.forEach((entity, position) => {
+      results[pending[position]!] = entity as Entity;
+      if (cache && !failedAll && !failed.has(position) && entity !== null && typeof entity === 'object') {
+        storable.push({ key: keys[position]!, text: JSON.stringify(entity) });
+      }
+    });
+    cache?.store(storable, hint, cacheState!.session);
+    return {
+      ...response,
+      data: { ...response.data, _entities: results },
+      ...(errors ? { errors } : {}),
+    };
+  }
+
+  /** Sends a fetch, or joins an identical one already in flight for the same client request. */
+  private fetch(
+    options: ProcessOptions,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<SubgraphReply> {
+    const { query, operationName } = options.request;
+    const body = JSON.stringify({ query, variables, operationName });
+    const idempotent = isQuery(query!);
+    const headers = requestHeaders(options.context as GatewayContext | undefined, !idempotent);
+    if (!isIncoming(options) || !idempotent) {
+      return this.transport.send(body, headers, idempotent);
+    }
+    const owner = options.incomingRequestContext as object;
+    let inFlight = inFlightByRequest.get(owner);
+    if (!inFlight) {
+      inFlight = new Map();
+      inFlightByRequest.set(owner, inFlight);
+    }
+    const key = `${this.subgraph}\u0000${body}`;
+    let reply = inFlight.get(key);
+    if (!reply) {
+      reply = this.transport.send(body, headers, true);
+      inFlight.set(key, reply);
+      const shared = inFlight;
+      void reply.then(
+        () => shared.delete(key),
+        () => shared.delete(key),
+      );
+    }
+    return reply;
+  }
+
+  private hintOf(reply: SubgraphReply): CacheHint {
+    const header = reply.headers['cache-control'];
+    return hintFromCacheControl(Array.isArray(header) ? header.join(', ') : header, this.defaultMaxAge);
+  }
+
+  /** The answer as a GraphQL response; a non-2xx status or anything but a GraphQL body is SUBGRAPH_BAD_RESPONSE. */
+  private parse(reply: SubgraphReply): GatewayGraphQLResponse {
+    if (reply.status < 200 || reply.status >= 300) throw this.errorFromStatus(reply);
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(reply.text);
     } catch {
-      throw this.badResponse(response.status, 'a body that is not JSON');
+      throw this.badResponse(reply.status, 'a body that is not JSON');
     }
     if (
       typeof body !== 'object' ||
@@ -118,9 +282,24 @@ export class UndiciDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       Array.isArray(body) ||
       !('data' in body || 'errors' in body)
     ) {
-      throw this.badResponse(response.status, 'JSON that is not a GraphQL response');
+      throw this.badResponse(reply.status, 'JSON that is not a GraphQL response');
     }
-    return body;
+    return body as GatewayGraphQLResponse;
+  }
+
+  /** A non-2xx answer: its status and the subgraph's own first message, never its URL or raw body. */
+  private errorFromStatus(reply: SubgraphReply): GraphQLError {
+    let said = '';
+    try {
+      const message = (JSON.parse(reply.text) as { errors?: Array<{ message?: unknown }> }).errors?.[0]
+        ?.message;
+      if (typeof message === 'string') said = `: ${message.slice(0, 200)}`;
+    } catch {
+      // Not a GraphQL answer; the status says it all.
+    }
+    return new GraphQLError(`subgraph "${this.subgraph}" answered HTTP ${reply.status}${said}`, {
+      extensions: { code: 'SUBGRAPH_BAD_RESPONSE', subgraph: this.subgraph, subgraphStatus: reply.status },
+    });
   }
 
   private badResponse(status: number, what: string): GraphQLError {
@@ -130,221 +309,34 @@ export class UndiciDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-export interface FetcherResilience {
-  retries?: number;
-  breaker?: CircuitBreaker;
-  observer?: SubgraphObserver;
-}
-
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
-const RETRYABLE_ERROR_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-// The data source serialises `{query, …}` with the query first; only a query (never a mutation) is retried.
-const QUERY_BODY = /^\{"query":"(?:query\b|\{)/;
-
-/**
- * A `Fetcher` (the interface RemoteGraphQLDataSource calls) over `undici.request`. It reads the whole body, so
- * that a connection cut mid-body is a retryable failure here rather than a broken stream later.
- */
-export function createUndiciFetcher(
-  subgraph: string,
-  dispatcher: Dispatcher,
-  timeoutMs: number,
-  resilience: FetcherResilience = {},
-): Fetcher {
-  const { breaker, observer } = resilience;
-  const retries = resilience.retries ?? 0;
-  return async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
-    const started = performance.now();
-    const done = (outcome: string) =>
-      observer?.fetched(subgraph, outcome, (performance.now() - started) / 1000);
-    if (breaker && !breaker.tryAcquire()) {
-      done('CIRCUIT_OPEN');
-      throw circuitOpenError(subgraph, breaker);
-    }
-    const idempotent = typeof init.body === 'string' && QUERY_BODY.test(init.body);
-    const attempts = idempotent ? retries + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await request(url, {
-          dispatcher,
-          method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
-          headers: init.headers,
-          body: init.body ?? null,
-          signal: init.signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-        const text = await response.body.text();
-        const failing = response.statusCode >= 500 || response.statusCode === 429;
-        if (RETRYABLE_STATUSES.has(response.statusCode) && attempt < attempts) {
-          observer?.retried(subgraph);
-          await backoff(attempt);
-          continue;
-        }
-        if (failing) breaker?.onFailure('SUBGRAPH_BAD_RESPONSE');
-        else breaker?.onSuccess();
-        done(response.statusCode < 300 ? 'ok' : 'SUBGRAPH_BAD_RESPONSE');
-        return new UndiciFetcherResponse(url, response, text);
-      } catch (error) {
-        const failure = subgraphFetchError(subgraph, error);
-        const code = String(failure.extensions.code);
-        if (
-          code !== 'SUBGRAPH_TIMEOUT' &&
-          RETRYABLE_ERROR_CODES.has(errorCode(error)) &&
-          attempt < attempts
-        ) {
-          observer?.retried(subgraph);
-          await backoff(attempt);
-          continue;
-        }
-        breaker?.onFailure(code);
-        done(code);
-        throw failure;
-      }
-    }
+/** The headers of a fetch: JSON both ways, the request id, and the admin token with a mutation. */
+function requestHeaders(context: GatewayContext | undefined, mutation: boolean): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
   };
+  if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+  if (mutation && context?.adminToken) headers[ADMIN_TOKEN_HEADER] = context.adminToken;
+  // An operator's bypass reaches the providers too, whose upstream HTTP caches then revalidate.
+  if (context?.cache?.bypass) headers['cache-control'] = 'no-cache';
+  return headers;
 }
 
-/** Exponential backoff with jitter: about 50 ms, then 100 ms, … up to 1 s. */
-function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(1_000, 50 * 2 ** (attempt - 1));
-  return new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+function policyOf(options: IncomingOptions): RestrictablePolicy | undefined {
+  const policy = options.incomingRequestContext.overallCachePolicy as Partial<RestrictablePolicy> | undefined;
+  return policy && typeof policy.restrict === 'function' ? (policy as RestrictablePolicy) : undefined;
 }
 
-function circuitOpenError(subgraph: string, breaker: CircuitBreaker): GraphQLError {
-  const code = breaker.lastFailureCode ?? 'SUBGRAPH_UNAVAILABLE';
-  const seconds = Math.ceil(breaker.retryInMs() / 1000);
-  return new GraphQLError(
-    `subgraph "${subgraph}" keeps failing (${code}); not calling it for ${seconds} s (circuit open)`,
-    { extensions: { code, subgraph, circuitOpen: true } },
-  );
+/** The selection part of entity keys: the fetch's operation and its variables other than the representations. */
+function selectionKey(shape: EntityFetchShape, variables: Record<string, unknown>): string {
+  const keys = Object.keys(variables);
+  if (keys.length === 1) return shape.selectionId;
+  const others: Record<string, unknown> = {};
+  for (const key of keys) if (key !== 'representations') others[key] = variables[key];
+  return `${shape.selectionId}${JSON.stringify(others)}`;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** The error a client sees, in the gateway's `errors`, when a subgraph cannot be fetched at all. */
-function subgraphFetchError(subgraph: string, error: unknown): GraphQLError {
-  const code = errorCode(error);
-  const timedOut = TIMEOUT_CODES.has(code);
-  const gatewayCode: GatewayErrorCode = timedOut ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE';
-  return new GraphQLError(`subgraph "${subgraph}" did not answer: ${describe(error)}`, {
-    ...(error instanceof Error ? { originalError: error } : {}),
-    extensions: { code: gatewayCode, subgraph },
-  });
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return code;
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : '';
-}
-
-/** Why a fetch failed, by its error code where it has one: messages name addresses, which clients must not see. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = errorCode(error);
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-    return `${code}: no answer in time`;
-  if (code === 'UND_ERR_SOCKET') return `${code}: the connection closed before the answer was complete`;
-  return code || error.message;
-}
-
-type UndiciResponse = Dispatcher.ResponseData;
-
-/** The response surface RemoteGraphQLDataSource reads, over a body already read in full. */
-class UndiciFetcherResponse implements FetcherResponse {
-  readonly redirected = false;
-  readonly status: number;
-  readonly ok: boolean;
-  readonly statusText: string;
-  readonly headers: FetcherHeaders;
-  bodyUsed = false;
-
-  constructor(
-    readonly url: string,
-    response: UndiciResponse,
-    private readonly body: string,
-  ) {
-    this.status = response.statusCode;
-    this.ok = response.statusCode >= 200 && response.statusCode < 300;
-    this.statusText = STATUS_CODES[response.statusCode] ?? '';
-    this.headers = new ResponseHeaders(response.headers);
-  }
-
-  async text(): Promise<string> {
-    this.bodyUsed = true;
-    return this.body;
-  }
-
-  async json(): Promise<unknown> {
-    this.bodyUsed = true;
-    return JSON.parse(this.body);
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    this.bodyUsed = true;
-    const bytes = Buffer.from(this.body);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  clone(): FetcherResponse {
-    // The gateway never clones subgraph responses; buffering a second copy of every body would cost for nothing.
-    throw new Error('UndiciFetcherResponse does not support clone()');
-  }
-}
-
-/** Read-mostly headers over undici's lower-cased header record. */
-class ResponseHeaders implements FetcherHeaders {
-  private readonly map = new Map<string, string>();
-
-  constructor(raw: Record<string, string | string[] | undefined>) {
-    for (const [name, value] of Object.entries(raw)) {
-      if (value !== undefined) this.map.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-  }
-
-  get(name: string): string | null {
-    return this.map.get(name.toLowerCase()) ?? null;
-  }
-
-  has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
-  }
-
-  set(name: string, value: string): void {
-    this.map.set(name.toLowerCase(), value);
-  }
-
-  append(name: string, value: string): void {
-    const key = name.toLowerCase();
-    const existing = this.map.get(key);
-    this.map.set(key, existing === undefined ? value : `${existing}, ${value}`);
-  }
-
-  delete(name: string): void {
-    this.map.delete(name.toLowerCase());
-  }
-
-  entries(): IterableIterator<[string, string]> {
-    return this.map.entries();
-  }
-
-  keys(): IterableIterator<string> {
-    return this.map.keys();
-  }
-
-  values(): IterableIterator<string> {
-    return this.map.values();
-  }
-
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.map.entries();
-  }
+/** Whether an operation text the planner wrote is a query (retried, shared), not a mutation. */
+function isQuery(query: string): boolean {
+  return /^\s*(?:\{|query\b)/.test(query);
 }

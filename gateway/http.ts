@@ -40,17 +40,45 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
 }
 
 /** The request body as bytes; throws `BodyTooLargeError` as soon as it exceeds `limitBytes`. */
-export async function readBodyBytes(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readBodyBytes(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(limitBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new BodyTooLargeError(limitBytes);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > limitBytes)
+    return Promise.reject(new BodyTooLargeError(limitBytes));
+  // Events rather than an async iterator: this runs for every request, and the iterator's promises add up.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        request.resume();
+        reject(new BodyTooLargeError(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    // Closed before its end: the client went away mid-body.
+    const onClose = () => onError(new Error('the client closed the request before its end'));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

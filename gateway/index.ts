@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export { CACHE_DEBUG_HEADER, CACHE_HEADER, type CacheOptions } from './cache/options.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuitBreaker.js';
 export { CompositionError, type CompositionProblem, composeSupergraph, type SubgraphSdl } from './compose.js';
 export {

@@ -11,6 +11,8 @@ export interface GatewayLogger {
   info(message?: unknown): void;
   warn(message?: unknown): void;
   error(message?: unknown): void;
+  /** Whether lines of `level` are written at all, so that callers can skip building them. */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 export type LogLevel = Level | 'silent';
@@ -64,7 +66,13 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): GatewayLogger
         logger[level](String(message));
       }
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    isLevelEnabled: (level) => logger.isLevelEnabled(level),
+  };
 }
 
 // Opaque, short and printable: anything else a client sends is replaced rather than echoed into logs and headers.

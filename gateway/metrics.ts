@@ -73,6 +73,31 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly cacheRequests = new Counter({
+    name: 'credgraph_gateway_cache_requests_total',
+    help: 'Cache lookups and stores, by layer (response, entity) and outcome (hit, miss, store).',
+    labelNames: ['layer', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheStoreErrors = new Counter({
+    name: 'credgraph_gateway_cache_store_errors_total',
+    help: 'Cache store commands that failed or timed out (Redis down or slow); each counted as a miss.',
+    registers: [this.registry],
+  });
+
+  readonly cacheInvalidations = new Counter({
+    name: 'credgraph_gateway_cache_invalidations_total',
+    help: 'Changes of the catalog version seen, each of which leaves everything cached before it unread.',
+    registers: [this.registry],
+  });
+
+  readonly deduplicatedRequests = new Counter({
+    name: 'credgraph_gateway_deduplicated_requests_total',
+    help: 'Client requests answered by an identical request already in flight.',
+    registers: [this.registry],
+  });
+
   readonly supergraphLoads = new Counter({
     name: 'credgraph_gateway_supergraph_loads_total',
     help: 'Supergraph loads and reloads, by outcome (loaded, unchanged, failed).',
@@ -86,9 +111,43 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  // Bound children, so that counting a request is an increment rather than a hash of its labels each time.
+  private readonly httpChildren = new Map<
+    string,
+    { count: { inc(): void }; duration: { observe(value: number): void } }
+  >();
+  private readonly cacheChildren = new Map<string, { inc(value?: number): void }>();
+
   constructor() {
     if (!register.getSingleMetric('process_resident_memory_bytes')) collectDefaultMetrics({ register });
     this.supergraphLoaded.set(0);
+  }
+
+  /** Counts and times one answered HTTP request. */
+  observeHttp(route: string, status: number, seconds: number): void {
+    const key = `${route} ${status}`;
+    let children = this.httpChildren.get(key);
+    if (!children) {
+      children = {
+        count: this.httpRequests.labels(route, String(status)),
+        duration: this.httpDuration.labels(route),
+      };
+      this.httpChildren.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe(seconds);
+  }
+
+  /** Counts cache lookups or stores of one layer and outcome. */
+  countCache(layer: 'response' | 'entity', outcome: 'hit' | 'miss' | 'store', count = 1): void {
+    if (count <= 0) return;
+    const key = `${layer} ${outcome}`;
+    let child = this.cacheChildren.get(key);
+    if (!child) {
+      child = this.cacheRequests.labels(layer, outcome);
+      this.cacheChildren.set(key, child);
+    }
+    child.inc(count);
   }
 
   /** The Prometheus text exposition of this gateway's and the process's metrics. */

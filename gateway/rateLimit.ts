@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createClient } from '@redis/client';
 import type { GatewayLogger } from './logging.js';
+import { RedisConnection } from './redisConnection.js';
 
 export interface RateLimitOptions {
   /** Requests per window per client; 0 turns rate limiting off. Default 600. */
@@ -127,10 +127,7 @@ class MemoryCountStore implements CountStore {
 
 /** Counts in Redis, shared by every gateway that uses the same Redis and prefix. */
 class RedisCountStore implements CountStore {
-  private readonly client;
-  private readonly connected: Promise<unknown>;
-  /** Whether the first connection attempt has succeeded or failed (before that, checks wait for it). */
-  private firstAttemptOver = false;
+  private readonly redis: RedisConnection;
   private lastLoggedError = 0;
 
   constructor(
@@ -138,36 +135,23 @@ class RedisCountStore implements CountStore {
     private readonly prefix: string,
     logger: GatewayLogger,
   ) {
-    this.client = createClient({
+    this.redis = new RedisConnection({
       url,
-      // Fail fast while disconnected instead of queueing: the limiter lets requests through meanwhile.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 2_000,
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
+      onError: (error) => {
+        // Reconnection attempts repeat the same error; once a minute is enough to tell the operator.
+        if (Date.now() - this.lastLoggedError < 60_000) return;
+        this.lastLoggedError = Date.now();
+        logger.warn({ msg: 'rate limit store (Redis) error', err: error.message });
       },
     });
-    this.client.on('ready', () => {
-      this.firstAttemptOver = true;
-    });
-    this.client.on('error', (error: Error) => {
-      this.firstAttemptOver = true;
-      // Reconnection attempts repeat the same error; once a minute is enough to tell the operator.
-      if (Date.now() - this.lastLoggedError < 60_000) return;
-      this.lastLoggedError = Date.now();
-      logger.warn({ msg: 'rate limit store (Redis) error', err: error.message });
-    });
-    this.connected = this.client.connect().catch(() => {});
   }
 
   async hit(key: string, windowIndex: number, resetInMs: number): Promise<number> {
-    if (!this.client.isReady && !this.firstAttemptOver) {
-      // Right after start, wait a moment for the first connection rather than let the first requests through.
-      await Promise.race([this.connected, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-    }
-    if (!this.client.isReady) throw new Error('Redis is not connected');
+    // Right after start this waits a moment for the first connection rather than let the first requests through.
+    const client = await this.redis.ready();
+    if (!client) throw new Error('Redis is not connected');
     const redisKey = `${this.prefix}:${key}:${windowIndex}`;
-    const exchange = this.client
+    const exchange = client
       .multi()
       .incr(redisKey)
       .pExpire(redisKey, resetInMs + 1_000)
@@ -185,12 +169,7 @@ class RedisCountStore implements CountStore {
     }
   }
 
-  async close(): Promise<void> {
-    try {
-      if (this.client.isReady) await this.client.close();
-      else if (this.client.isOpen) this.client.destroy();
-    } catch {
-      this.client.destroy();
-    }
+  close(): Promise<void> {
+    return this.redis.close();
   }
 }

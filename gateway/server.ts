@@ -15,6 +15,8 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import { GatewayCache } from './cache/gatewayCache.js';
+import { type CacheOptions, resolveCacheOptions } from './cache/options.js';
 import { CircuitBreaker, type CircuitBreakerOptions, circuitStateValue } from './circuitBreaker.js';
 import {
   ADMIN_TOKEN_HEADER,
@@ -47,8 +49,10 @@ import {
 } from './limits.js';
 import { createJsonLogger, type GatewayLogger, type LogLevel, requestIdFor } from './logging.js';
 import { codeLabel, GatewayMetrics } from './metrics.js';
+import { type ProviderField, providerFieldsOfSupergraph } from './providerRouting.js';
 import { RateLimiter, type RateLimitOptions } from './rateLimit.js';
 import { SubgraphProbe, subgraphsOfSupergraph } from './readiness.js';
+import { isLoopbackUrl } from './subgraphTransport.js';
 import {
   loadSupergraphSdl,
   type SupergraphSource,
@@ -68,6 +72,15 @@ export interface GatewayOptions extends SupergraphSourceOptions {
   maxBodyBytes?: number;
   /** Deadline for a subgraph's response headers, and again for each gap in its body. Default 30 s. */
   subgraphTimeoutMs?: number;
+  /** Per-subgraph deadlines by subgraph name, over `subgraphTimeoutMs`. */
+  subgraphTimeouts?: Record<string, number>;
+  /** Ask subgraphs for gzip/brotli answers: `auto` (the default) does for subgraphs not on this machine. */
+  subgraphCompression?: boolean | 'auto';
+  /**
+   * Answer null for other providers' ids instead of sending them to a provider subgraph (see
+   * providerRouting.ts: the provider contract promises null for them). Default true.
+   */
+  providerRouting?: boolean;
   /** Retries of a subgraph query (never a mutation) after a connection failure or a 502/503/504. Default 1. */
   subgraphRetries?: number;
   /** The circuit breaker per subgraph, or false for none. Default: opens after 5 consecutive failures for 10 s. */
@@ -99,7 +112,18 @@ export interface GatewayOptions extends SupergraphSourceOptions {
   requestTimeoutMs?: number;
   /** How long close() lets in-flight requests finish before cutting connections. Default 10 s. */
   shutdownGraceMs?: number;
-  /** Apollo Server plugins to add (a response cache, say). */
+  /**
+   * The response and entity caches (memory, or Redis with `cache.redisUrl`), or false for none. Default: none
+   * for a gateway built in code; the `credgraph` commands turn them on unless CREDGRAPH_CACHE=off.
+   */
+  cache?: CacheOptions | false;
+  /** Answer identical concurrent queries with one execution. Default false. */
+  dedupeRequests?: boolean;
+  /** Automatic persisted queries, on the cache's store (never in trusted-documents mode). Default true. */
+  persistedQueries?: boolean;
+  /** The operators' token (`x-credgraph-admin-token`) that allows `x-credgraph-cache: bypass`; unset, only local callers may bypass. */
+  adminToken?: string;
+  /** Apollo Server plugins to add. */
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Default: JSON lines (pino) on standard error at `logLevel`. */
   logger?: GatewayLogger;
@@ -124,6 +148,8 @@ type GatewayState = 'starting' | 'ready' | 'failed' | 'closing';
 
 /** The GraphQL endpoint's path; the IDE is served there too. */
 export const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_URL = requestUrl(GRAPHQL_PATH)!;
+const NOT_BLANK = /\S/;
 /** Liveness: 200 while the process serves requests. */
 export const HEALTH_PATH = '/health';
 /** Readiness: 200 once the supergraph is loaded and every subgraph answers, else 503 with the reason. */
@@ -166,6 +192,16 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
           onStoreError: () => metrics.rateLimitStoreErrors.inc(),
         });
   const agent = createSubgraphAgent({ connectionsPerSubgraph: options.connectionsPerSubgraph ?? 64 });
+  const caching = new GatewayCache({
+    cache: options.cache ? resolveCacheOptions(options.cache) : null,
+    dedupeRequests: options.dedupeRequests ?? false,
+    persistedQueries: options.persistedQueries ?? true,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    dispatcher: agent,
+    logger,
+    metrics,
+  });
+  let providerFields = new Map<string, ProviderField>();
   const probe = new SubgraphProbe(agent, 2_000, options.readyCacheMs ?? 2_000);
   const abortLoading = new AbortController();
 
@@ -191,7 +227,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     response.setHeader(REQUEST_ID_HEADER, requestId);
     if (state === 'closing') response.setHeader('connection', 'close');
     const record: RequestRecord = { errorCodes: [] };
-    const parsed = requestUrl(request.url);
+    // Most requests are a plain POST /graphql, whose URL need not be parsed again each time (nothing mutates it).
+    const parsed = request.url === GRAPHQL_PATH ? GRAPHQL_URL : requestUrl(request.url);
     if (!parsed) return sendError(response, 400, 'BAD_REQUEST', 'the request target is not a valid path');
     const url = parsed;
     const routeLabel = routeOf(url.pathname);
@@ -199,9 +236,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       // Connections whose request was in flight when close() began are released as soon as it is answered.
       if (state === 'closing') setImmediate(() => server.closeIdleConnections());
       const seconds = (performance.now() - started) / 1000;
-      metrics.httpRequests.inc({ route: routeLabel, status: String(response.statusCode) });
-      metrics.httpDuration.observe({ route: routeLabel }, seconds);
-      if (routeLabel === 'graphql') {
+      metrics.observeHttp(routeLabel, response.statusCode, seconds);
+      if (routeLabel === 'graphql' && logger.isLevelEnabled?.('info') !== false) {
         logger.info({
           msg: 'request',
           requestId,
@@ -341,6 +377,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     }
     let body: unknown;
     let search = url.search;
+    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
+    // The JSON text of a POST the caches may remember (see GatewayCache.recall): a single operation.
+    let rawJson: string | undefined;
     if (method === 'POST') {
       let bytes: Buffer;
       try {
@@ -351,7 +390,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
       const text = decodeUtf8(bytes);
       if (text === null) return sendError(response, 400, 'BAD_REQUEST', 'request body is not valid UTF-8');
-      if (isJsonContentType(request.headers['content-type']) && text.trim() !== '') {
+      if (isJsonContentType(request.headers['content-type']) && NOT_BLANK.test(text)) {
+        // A body planned before is answered from the response cache before it is even parsed.
+        const recalled = caching.active ? caching.recall(request, text, adminToken) : null;
+        if (recalled) {
+          const served = caching.serveHit(recalled, response);
+          if (served === true || (served !== false && (await served))) return;
+        }
+        rawJson = text;
         try {
           body = JSON.parse(text);
         } catch (error) {
@@ -391,15 +437,29 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       body = rewritten.body;
       search = rewritten.search;
     }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const plan = caching.active
+      ? caching.plan(request, method, body, search, adminToken, Array.isArray(body) ? undefined : rawJson)
+      : null;
+    if (plan) {
+      const served = caching.serveHit(plan, response);
+      if (served === true || (served !== false && (await served))) return;
     }
-    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body },
-      context: async () => ({ requestId, ...(adminToken ? { adminToken } : {}) }),
-    });
+    const server = apollo;
+    const run = () => {
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      return server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search, body },
+        context: async () => ({
+          requestId,
+          ...(adminToken ? { adminToken } : {}),
+          ...(plan?.state ? { cache: plan.state } : {}),
+        }),
+      });
+    };
+    const result = plan ? await caching.execute(plan, run) : await run();
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
@@ -416,6 +476,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   } catch (error) {
     await agent.close();
     await rateLimiter?.close();
+    await caching.close();
     throw error;
   }
 
@@ -455,24 +516,32 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         logger,
         onLoaded: (sdl) => {
           subgraphs = subgraphsOfSupergraph(sdl);
+          caching.onSupergraph(sdl);
+          providerFields = options.providerRouting === false ? new Map() : providerFieldsOfSupergraph(sdl);
         },
         onOutcome: (outcome) => metrics.supergraphLoads.inc({ outcome }),
       }),
       buildService: ({ name, url }) => {
         if (!url) throw new Error(`the supergraph gives subgraph "${name}" no URL`);
+        const compression = options.subgraphCompression ?? 'auto';
         return new UndiciDataSource({
           name,
           url,
           dispatcher: agent,
-          timeoutMs: options.subgraphTimeoutMs ?? 30_000,
+          timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? 30_000,
           retries: options.subgraphRetries ?? 1,
+          compression: compression === 'auto' ? !isLoopbackUrl(url) : compression,
           breaker: breakerFor(name, url),
           observer,
+          defaultMaxAge: caching.defaultMaxAge,
+          providerField: () => providerFields.get(name),
+          ...(caching.entityCache ? { entityCache: caching.entityCache } : {}),
         });
       },
     });
-    const started = buildApollo(gateway, options, limits, logger, trusted !== null, countError);
+    const started = buildApollo(gateway, options, limits, logger, trusted !== null, countError, caching);
     await started.start();
+    await caching.start();
     // close() may have been called while Apollo was starting.
     if ((state as GatewayState) === 'closing') {
       await started.stop();
@@ -505,6 +574,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         await ready.catch(() => {});
         await apollo?.stop();
         await rateLimiter?.close();
+        await caching.close();
         await agent.close();
       })();
       return closing;
@@ -543,6 +613,7 @@ function buildApollo(
   logger: GatewayLogger,
   trustedOnly: boolean,
   onErrorCode: (code: string) => void,
+  caching: GatewayCache,
 ): ApolloServer<GatewayContext> {
   const production = options.production ?? false;
   const armor = armorProtection(limits, production);
@@ -560,8 +631,8 @@ function buildApollo(
     // Guards validation itself against fragment fan-outs that expand to millions of selections.
     maxRecursiveSelections: true,
     validationRules: armor.validationRules,
-    // With trusted documents only, clients must not register operations of their own through APQ.
-    ...(trustedOnly ? { persistedQueries: false as const } : {}),
+    // APQ on the caches' store; with trusted documents only, clients must not register operations through it.
+    persistedQueries: caching.persistedQueriesOption(trustedOnly),
     formatError: createErrorFormatter(onErrorCode),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
@@ -569,6 +640,7 @@ function buildApollo(
       ApolloServerPluginSchemaReportingDisabled(),
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
       operationLimitsPlugin(limits) as ApolloServerPlugin<GatewayContext>,
+      caching.plugin(),
       ...(options.plugins ?? []),
     ],
   });

@@ -1,6 +1,7 @@
 import { credentialRecordProblems } from '../../schema/index.js';
 import type { Closable, FeedPage, ProviderDefinition } from './contract.js';
 import { isUpstreamError } from './errors.js';
+import { currentRequestId, runWithRequestContext } from './requestContext.js';
 import { type RouteHandler, sendJson } from './serve.js';
 
 export const FEED_MAX_LIMIT = 500;
@@ -43,7 +44,11 @@ export function feedRoute<TClient extends Closable>(
     }
     let page: FeedPage;
     try {
-      page = await provider.feedPage(client, { cursor: url.searchParams.get('cursor'), limit, updatedSince });
+      // A harvest must see what the upstream holds now: every upstream answer is revalidated, not taken from
+      // the upstream HTTP cache (a 304 still spares the body).
+      page = await runWithRequestContext({ requestId: currentRequestId(), fresh: true }, () =>
+        provider.feedPage(client, { cursor: url.searchParams.get('cursor'), limit, updatedSince }),
+      );
     } catch (error) {
       if (isUpstreamError(error)) {
         return sendJson(response, 502, {

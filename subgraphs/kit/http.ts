@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, cacheStores, type Dispatcher, interceptors } from 'undici';
 import {
   CircuitBreaker,
   type CircuitBreakerOptions,
@@ -6,8 +6,14 @@ import {
   circuitStateValue,
 } from './circuitBreaker.js';
 import { UpstreamError, type UpstreamErrorCode } from './errors.js';
-import { upstreamCalls, upstreamCircuitState, upstreamDuration, upstreamRetries } from './metrics.js';
-import { currentRequestId, REQUEST_ID_HEADER } from './requestContext.js';
+import {
+  upstreamCalls,
+  upstreamCircuitState,
+  upstreamDuration,
+  upstreamRetries,
+  upstreamStaleServed,
+} from './metrics.js';
+import { currentRequestId, currentRequestWantsFresh, REQUEST_ID_HEADER } from './requestContext.js';
 import { currentUpstreamPolicy } from './upstreamPolicy.js';
 
 export interface UpstreamHttpOptions {
@@ -33,6 +39,13 @@ export interface UpstreamHttpOptions {
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Whether to send the current request's `x-request-id` to the upstream, to correlate logs. Default true. */
   forwardRequestId?: boolean;
+  /**
+   * The upstream HTTP cache (RFC 9111, undici's cache interceptor, private to this client): GET answers are kept
+   * as the upstream's Cache-Control allows, revalidated with ETag / Last-Modified, served stale while they
+   * revalidate (`stale-while-revalidate`) and when the upstream fails (`stale-if-error`). Its size, or false
+   * for none. Default: the policy's, else 32 MB.
+   */
+  httpCache?: { maxSizeBytes?: number } | false;
   /**
    * Serve-stale-on-error hook for a response cache: called when a call fails because the upstream is down, slow,
    * failing or rate-limiting us (or the circuit is open); a value it returns is answered instead of the error,
@@ -77,6 +90,9 @@ const AVAILABILITY_CODES = new Set<UpstreamErrorCode>([
 export class UpstreamHttp {
   readonly baseUrl: URL;
   private readonly agent: Agent;
+  /** The agent, behind the HTTP cache when there is one. */
+  private readonly dispatcher: Dispatcher;
+  private readonly cacheStore: InstanceType<typeof cacheStores.MemoryCacheStore> | null;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -98,6 +114,19 @@ export class UpstreamHttp {
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
+    const httpCache = options.httpCache ?? policy.httpCache ?? {};
+    this.cacheStore =
+      httpCache === false
+        ? null
+        : new cacheStores.MemoryCacheStore({
+            maxSize: httpCache.maxSizeBytes ?? 32 * 1024 * 1024,
+            maxEntrySize: 5 * 1024 * 1024,
+            maxCount: 10_000,
+          });
+    // Private: each client holds one set of credentials, so answers to authenticated requests may be kept.
+    this.dispatcher = this.cacheStore
+      ? this.agent.compose(interceptors.cache({ store: this.cacheStore, type: 'private', methods: ['GET'] }))
+      : this.agent;
     const breakerOptions = options.circuitBreaker ?? policy.circuitBreaker ?? {};
     const provider = options.provider;
     this.breaker = new CircuitBreaker({
@@ -159,6 +188,13 @@ export class UpstreamHttp {
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       upstreamCalls.inc({ provider, outcome: error.circuitOpen ? 'CIRCUIT_OPEN' : error.code });
+      if (method === 'GET' && AVAILABILITY_CODES.has(error.code)) {
+        const stale = this.staleIfError(url);
+        if (stale !== undefined) {
+          upstreamStaleServed.inc({ provider });
+          return this.parse<T>(url, stale);
+        }
+      }
       if (this.options.staleFallback && AVAILABILITY_CODES.has(error.code)) {
         const stale = await this.options.staleFallback({ method, url, error });
         if (stale !== undefined) return stale as T;
@@ -175,13 +211,13 @@ export class UpstreamHttp {
     const maxAttempts = idempotent ? this.retries + 1 : 1;
     // An overall deadline, so that retries cannot stretch one call past what a client will wait for.
     const deadline = Date.now() + this.timeoutMs * maxAttempts + 1_000;
-    const headers = this.requestHeaders(body !== undefined);
+    const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
     for (let attempt = 1; ; attempt++) {
       let failure: UpstreamError;
       let retryable: boolean;
       let retryAfterMs: number | null = null;
       try {
-        const response = await this.agent.request({
+        const response = await this.dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method,
@@ -217,14 +253,37 @@ export class UpstreamHttp {
     }
   }
 
-  private requestHeaders(hasBody: boolean): Record<string, string> {
+  private requestHeaders(hasBody: boolean, fresh: boolean): Record<string, string> {
     const requestId = this.options.forwardRequestId === false ? null : currentRequestId();
-    if (!hasBody && requestId === null) return this.headers;
+    if (!hasBody && requestId === null && !fresh) return this.headers;
     return {
       ...this.headers,
       ...(hasBody ? { 'content-type': 'application/json' } : {}),
       ...(requestId === null ? {} : { [REQUEST_ID_HEADER]: requestId }),
+      // Revalidate with the upstream (a 304 still spares the body) rather than trust what the cache holds.
+      ...(fresh ? { 'cache-control': 'no-cache' } : {}),
     };
+  }
+
+  /**
+   * The body of a cached GET answer the upstream allowed to be served when it fails (`stale-if-error`), for
+   * failures the cache interceptor does not cover itself (it covers 5xx answers, not a refused connection or a
+   * timeout).
+   */
+  private staleIfError(url: URL): string | undefined {
+    if (!this.cacheStore) return undefined;
+    // The memory store answers synchronously (only other stores return promises).
+    const found = this.cacheStore.get({
+      origin: url.origin,
+      method: 'GET',
+      path: `${url.pathname}${url.search}`,
+      headers: this.headers,
+    }) as Exclude<ReturnType<typeof this.cacheStore.get>, Promise<unknown>>;
+    const window = found?.cacheControlDirectives?.['stale-if-error'];
+    if (!found || window === undefined || Date.now() > found.staleAt + window * 1000) return undefined;
+    const body = found.body as unknown;
+    if (!Array.isArray(body)) return undefined;
+    return Buffer.concat(body as Buffer[]).toString('utf8');
   }
 
   private parse<T>(url: URL, text: string): T {

@@ -21,6 +21,16 @@ export const upstreamCalls = shared(
     }),
 );
 
+export const upstreamStaleServed = shared(
+  'credgraph_upstream_stale_served_total',
+  () =>
+    new Counter({
+      name: 'credgraph_upstream_stale_served_total',
+      help: 'Upstream failures answered from the upstream HTTP cache (stale-if-error), by provider.',
+      labelNames: ['provider'] as const,
+    }),
+);
+
 export const upstreamDuration = shared(
   'credgraph_upstream_request_duration_seconds',
   () =>

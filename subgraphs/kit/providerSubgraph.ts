@@ -2,11 +2,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import { type GraphQLSchema, parse } from 'graphql';
 import { FEDERATION_LINK, type ParsedId, parseCredentialId } from '../../schema/index.js';
-import type { Env } from './config.js';
+import { type Env, envInt } from './config.js';
 import type { AnyProvider, Closable, ProviderDefinition } from './contract.js';
 import { toGraphQLError } from './errors.js';
 import { feedRoute } from './feed.js';
-import { type RunningServer, serveSubgraph } from './serve.js';
+import { DEFAULT_SUBGRAPH_MAX_AGE_S, type RunningServer, serveSubgraph } from './serve.js';
 import { upstreamPolicyFromEnv, withUpstreamPolicy } from './upstreamPolicy.js';
 
 export interface ProviderContext<TDetails> {
@@ -100,5 +100,16 @@ export async function startProviderSubgraph<TConfig, TClient extends Closable, T
     host: options.host,
     onClose: () => client.close(),
     upstreamPolicy,
+    cacheMaxAgeSeconds: subgraphMaxAgeFromEnv(options.env, provider.info.id),
   });
+}
+
+/**
+ * How long a provider's live answers may be cached (its subgraph's `Cache-Control: max-age`):
+ * `<PROVIDER>_CACHE_MAX_AGE_S`, else `SUBGRAPH_CACHE_MAX_AGE_S`, else 60 s. 0 sends `no-store`.
+ */
+export function subgraphMaxAgeFromEnv(env: Env, providerId: string): number {
+  const own = `${providerId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_CACHE_MAX_AGE_S`;
+  const setting = env[own]?.trim() ? own : 'SUBGRAPH_CACHE_MAX_AGE_S';
+  return envInt(env, setting, DEFAULT_SUBGRAPH_MAX_AGE_S, { min: 0, max: 86_400 });
 }

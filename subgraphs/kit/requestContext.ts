@@ -8,6 +8,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 export interface RequestContext {
   /** The gateway's request id (`x-request-id`), or null when the caller sent none. */
   requestId: string | null;
+  /**
+   * Whether upstream answers must be fresh: revalidated with the upstream rather than served from the upstream
+   * HTTP cache (a feed page for a harvest, or a request the gateway sends with `cache-control: no-cache`).
+   */
+  fresh?: boolean;
 }
 
 /** The header that carries a request id from client to gateway to subgraph to upstream. */
@@ -18,6 +23,17 @@ const storage = new AsyncLocalStorage<RequestContext>();
 /** Runs `work` with `context` as the current request context. */
 export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
   return storage.run(context, work);
+}
+
+/** Whether the request being served wants fresh upstream answers (see {@link RequestContext.fresh}). */
+export function currentRequestWantsFresh(): boolean {
+  return storage.getStore()?.fresh === true;
+}
+
+/** Whether a caller's `cache-control` header asks for a fresh answer (`no-cache`, `no-store` or `max-age=0`). */
+export function wantsFresh(headers: IncomingHttpHeaders): boolean {
+  const value = headers['cache-control'];
+  return typeof value === 'string' && /(?:^|,)\s*(?:no-cache|no-store|max-age=0)\s*(?:,|$)/i.test(value);
 }
 
 /** The request id of the request being served, or null outside one. */

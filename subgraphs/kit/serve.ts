@@ -7,13 +7,14 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { prometheusText } from './metrics.js';
-import { requestIdFrom, runWithRequestContext } from './requestContext.js';
+import { requestIdFrom, runWithRequestContext, wantsFresh } from './requestContext.js';
 import { type UpstreamPolicy, withUpstreamPolicy } from './upstreamPolicy.js';
 
 export type RouteHandler = (
@@ -37,7 +38,16 @@ export interface ServeSubgraphOptions<TContext extends BaseContext> {
   shutdownGraceMs?: number;
   /** The upstream policy in force while serving, for upstream clients that are built lazily (on a token renewal, say). */
   upstreamPolicy?: UpstreamPolicy;
+  /**
+   * How long (s) the answers may be cached, as `Cache-Control: max-age=…, public` (Apollo's `defaultMaxAge`:
+   * fields with a `@cacheControl` hint or a dynamic hint say otherwise). The gateway's caches follow it; 0 sends
+   * `no-store`. Default {@link DEFAULT_SUBGRAPH_MAX_AGE_S}.
+   */
+  cacheMaxAgeSeconds?: number;
 }
+
+/** How long a subgraph's answers may be cached unless it says otherwise. */
+export const DEFAULT_SUBGRAPH_MAX_AGE_S = 60;
 
 export interface RunningServer {
   url: string;
@@ -57,7 +67,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     // No inline traces: nobody here reports them, and they cost time on every request.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControl({
+        defaultMaxAge: options.cacheMaxAgeSeconds ?? DEFAULT_SUBGRAPH_MAX_AGE_S,
+      }),
+    ],
     includeStacktraceInErrorResponses: false,
     // Whoever runs the server owns the signals (runAsProcess, the launcher), so that close() runs once, in order.
     stopOnTerminationSignals: false,
@@ -106,8 +122,10 @@ export async function serveSubgraph<TContext extends BaseContext>(
         }
       }
     };
-    // The gateway's request id, so that upstream calls made for this request carry it too.
-    await runWithRequestContext({ requestId: requestIdFrom(request.headers) }, () =>
+    // The gateway's request id, so that upstream calls made for this request carry it too; and whether the
+    // caller (an operator's cache bypass) wants upstream answers revalidated rather than cached.
+    const context = { requestId: requestIdFrom(request.headers), fresh: wantsFresh(request.headers) };
+    await runWithRequestContext(context, () =>
       options.upstreamPolicy ? withUpstreamPolicy(options.upstreamPolicy, serve) : serve(),
     );
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { answeredByFault, delayFor, FaultQueue, sendPossiblyReset } from './faults.js';
 import { listen, readBody, requestUrl } from './serve.js';
@@ -61,6 +62,13 @@ export interface RunningStandin {
 export interface StartStandinOptions {
   port?: number;
   host?: string;
+  /**
+   * The `Cache-Control` of successful GET answers (e.g. `max-age=30, stale-while-revalidate=60,
+   * stale-if-error=600`), sent with `Last-Modified` and an `ETag`, as a real upstream would. Default: the
+   * `STANDIN_CACHE_CONTROL` environment variable, else none. A GET with `If-None-Match` gets an `ETag` either
+   * way, and 304 when it matches.
+   */
+  cacheControl?: string;
 }
 
 export async function startStandin(
@@ -69,6 +77,8 @@ export async function startStandin(
 ): Promise<RunningStandin> {
   const counts = new Map<string, number>();
   const faults = new FaultQueue();
+  const cacheControl = options.cacheControl ?? (process.env.STANDIN_CACHE_CONTROL?.trim() || undefined);
+  const lastModified = new Date().toUTCString();
   const server = createServer(async (request, response) => {
     const url = requestUrl(request.url, `http://${request.headers.host ?? 'standin.invalid'}`);
     if (!url) {
@@ -95,13 +105,31 @@ export async function startStandin(
     } catch (error) {
       reply = { status: 500, body: { message: `stand-in failure: ${(error as Error).message}` } };
     }
-    sendPossiblyReset(
-      fault,
-      response,
-      reply.status,
-      { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
-      JSON.stringify(reply.body),
-    );
+    const text = JSON.stringify(reply.body);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      ...reply.headers,
+    };
+    // Validators cost a hash of every answer: sent only where caching can use them (a Cache-Control is set, or
+    // the client revalidates).
+    if (
+      request.method === 'GET' &&
+      reply.status === 200 &&
+      (cacheControl || request.headers['if-none-match'])
+    ) {
+      const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 22)}"`;
+      headers.etag = etag;
+      if (cacheControl) {
+        headers['cache-control'] = cacheControl;
+        headers['last-modified'] = lastModified;
+      }
+      if (!fault && ifNoneMatch(request.headers['if-none-match'], etag)) {
+        const { 'content-type': _type, ...notModified } = headers;
+        response.writeHead(304, notModified);
+        return void response.end();
+      }
+    }
+    sendPossiblyReset(fault, response, reply.status, headers, text);
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 0, host);
@@ -119,6 +147,15 @@ export async function startStandin(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Whether an `If-None-Match` header names `etag` (or `*`). */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
 }
 
 export const json = (status: number, body: unknown, headers?: Record<string, string>): StandinReply => ({

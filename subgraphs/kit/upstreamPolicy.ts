@@ -12,6 +12,8 @@ export interface UpstreamPolicy {
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
   circuitBreaker?: CircuitBreakerOptions | false;
+  /** The upstream HTTP cache's size, or false for none (see UpstreamHttpOptions.httpCache). */
+  httpCache?: { maxSizeBytes?: number } | false;
 }
 
 const storage = new AsyncLocalStorage<UpstreamPolicy>();
@@ -27,9 +29,10 @@ export function currentUpstreamPolicy(): UpstreamPolicy {
 }
 
 /**
- * Reads `<PROVIDER>_RETRIES`, `<PROVIDER>_BREAKER_FAILURES` and `<PROVIDER>_BREAKER_RESET_MS`, falling back to
- * `UPSTREAM_RETRIES`, `UPSTREAM_BREAKER_FAILURES` and `UPSTREAM_BREAKER_RESET_MS`; unset ones keep the kit's
- * defaults (2 retries, circuit opens after 5 consecutive failures for 30 s).
+ * Reads `<PROVIDER>_RETRIES`, `<PROVIDER>_BREAKER_FAILURES`, `<PROVIDER>_BREAKER_RESET_MS` and
+ * `<PROVIDER>_HTTP_CACHE_MB`, falling back to `UPSTREAM_RETRIES`, `UPSTREAM_BREAKER_FAILURES`,
+ * `UPSTREAM_BREAKER_RESET_MS` and `UPSTREAM_HTTP_CACHE_MB`; unset ones keep the kit's defaults (2 retries,
+ * circuit opens after 5 consecutive failures for 30 s, a 32 MB upstream HTTP cache; 0 MB turns it off).
  */
 export function upstreamPolicyFromEnv(env: Env, providerId: string): UpstreamPolicy {
   const prefix = providerId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -39,6 +42,7 @@ export function upstreamPolicyFromEnv(env: Env, providerId: string): UpstreamPol
     return env[setting]?.trim() ? envInt(env, setting, 0, { min, max }) : undefined;
   };
   const retries = read('RETRIES', 0, 10);
+  const httpCacheMB = read('HTTP_CACHE_MB', 0, 4_096);
   const failureThreshold = read('BREAKER_FAILURES', 0, 1_000_000);
   const resetAfterMs = read('BREAKER_RESET_MS', 10, 3_600_000);
   const breaker: CircuitBreakerOptions = {
@@ -48,5 +52,8 @@ export function upstreamPolicyFromEnv(env: Env, providerId: string): UpstreamPol
   return {
     ...(retries === undefined ? {} : { retries }),
     ...(Object.keys(breaker).length > 0 ? { circuitBreaker: breaker } : {}),
+    ...(httpCacheMB === undefined
+      ? {}
+      : { httpCache: httpCacheMB === 0 ? false : { maxSizeBytes: httpCacheMB * 1024 * 1024 } }),
   };
 }

@@ -1,0 +1,388 @@
+#!/usr/bin/env node
+// Before anything loads @apollo/gateway: it reads this variable to decide whether to send telemetry to Apollo.
+process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { composeSupergraphConfig } from '../gateway/index.js';
+import type { BenchClientResult, BenchClientSettings } from './benchClient.js';
+import { type BenchOperation, benchOperations, MEASURING } from './benchQueries.js';
+import { DEMO_STANDIN_CACHE_CONTROL, startLocalCatalog } from './start.js';
+
+const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--only <query,…>]
+                       [--contenders <name,…>]
+
+Starts the whole catalog (stand-ins, provider subgraphs, skills, catalog) in this process, then, for each of
+three queries (catalogPage, credentialById, searchWithFacets), runs side by side, one at a time, each in a
+process of its own and loaded by autocannon from a third process over loopback:
+
+  credgraphWarm     credgraph gateway, caches on (primed by one request before the warm-up)
+  credgraphNoCache  credgraph gateway with every gateway cache off (CREDGRAPH_CACHE=off)
+  apolloGateway     plain @apollo/gateway with its defaults in Apollo Server's standalone server
+  ceiling           a bare node:http server answering the same bytes
+
+Prints req/s, p50/p99 latency and peak RSS for each, ratios against plain Apollo and the ceiling, and, as its
+last line, a JSON summary. Rate limiting and per-request logs are off for credgraph (the one client would be
+rate-limited; plain Apollo logs nothing either). Every contender's answer is checked first against the
+answer of a gateway without caches.
+
+Defaults: --duration 10 --warmup 5 --connections 32 (a whole run takes about 4 minutes).`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+type ContenderName = 'credgraphWarm' | 'credgraphNoCache' | 'apolloGateway' | 'ceiling';
+const CONTENDERS: ContenderName[] = ['apolloGateway', 'credgraphNoCache', 'credgraphWarm', 'ceiling'];
+
+interface BenchOptions {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  only: Set<string> | null;
+  contenders: ContenderName[];
+}
+
+interface Measurement extends BenchClientResult {
+  peakRssBytes: number;
+  /** The server's CPU time (user + system) per request over the measured run, in ms. */
+  cpuMsPerRequest: number;
+}
+
+function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      only: { type: 'string' },
+      contenders: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const number = (value: string | undefined, fallback: number, name: string, min: number) => {
+    const parsed = value === undefined ? fallback : Number(value);
+    if (!Number.isInteger(parsed) || parsed < min)
+      throw new Error(`--${name} must be a whole number ≥ ${min}`);
+    return parsed;
+  };
+  return {
+    durationSeconds: number(values.duration, 10, 'duration', 1),
+    warmupSeconds: number(values.warmup, 5, 'warmup', 0),
+    connections: number(values.connections, 32, 'connections', 1),
+    only: values.only ? new Set(values.only.split(',').map((name) => name.trim())) : null,
+    contenders: values.contenders ? contenderList(values.contenders) : CONTENDERS,
+  };
+}
+
+function contenderList(text: string): ContenderName[] {
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!CONTENDERS.includes(name as ContenderName)) {
+      throw new Error(`--contenders takes ${CONTENDERS.join(', ')}; got "${name}"`);
+    }
+  }
+  return CONTENDERS.filter((name) => names.includes(name));
+}
+
+/** Spawns a server process and resolves once it prints `ready at <url>`. */
+function spawnServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ready at (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready`)));
+  });
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime, fields 14 and 15 of stat (12 and 13 after the command), in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The process's peak resident set size (VmHWM), in bytes. */
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  if (!match) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** Runs the load client; `onMeasuring` is called when its measured run starts. */
+function runClient(settings: BenchClientSettings, onMeasuring: () => void): Promise<BenchClientResult> {
+  const child = spawn(process.execPath, [join(here, 'benchClient.js'), JSON.stringify(settings)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes(`${MEASURING}\n`)) {
+      output = output.replace(`${MEASURING}\n`, '');
+      onMeasuring();
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(output.trim().split('\n').at(-1)!) as BenchClientResult);
+      else reject(new Error(`the bench client exited with ${code}`));
+    });
+  });
+}
+
+async function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Starts a contender for one operation; its answer must equal the reference answer (when one is given). */
+async function startContender(
+  name: ContenderName,
+  supergraphPath: string,
+  answerPath: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const credgraphEnv = (cache: string): NodeJS.ProcessEnv => ({
+    ...process.env,
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    CREDGRAPH_RATE_LIMIT: '0',
+    CREDGRAPH_LOG_LEVEL: 'warn',
+    CREDGRAPH_RELOAD_INTERVAL_MS: '0',
+    CREDGRAPH_CACHE: cache,
+  });
+  switch (name) {
+    case 'credgraphWarm':
+      return spawnServer(
+        [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
+        credgraphEnv('on'),
+      );
+    case 'credgraphNoCache':
+      return spawnServer(
+        [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
+        credgraphEnv('off'),
+      );
+    case 'apolloGateway':
+      return spawnServer([join(here, 'benchApollo.js'), supergraphPath], {
+        ...process.env,
+        APOLLO_TELEMETRY_DISABLED: 'true',
+      });
+    case 'ceiling':
+      return spawnServer([join(here, 'benchCeiling.js'), answerPath], process.env);
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const pad = (text: string, width: number) => text.padStart(width);
+
+async function main(argv: string[]): Promise<void> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`credgraph bench: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 1;
+    return;
+  }
+  if (options === 'help') return void console.log(USAGE);
+
+  // The catalog as `npm start` runs it, stand-ins' Cache-Control included (the same for every contender).
+  process.env.STANDIN_CACHE_CONTROL ??= DEMO_STANDIN_CACHE_CONTROL;
+  console.log('starting the catalog (stand-ins, subgraphs, harvest)…');
+  const stack = await startLocalCatalog({
+    env: { ...process.env, CATALOG_HARVEST_INTERVAL_S: '0', CREDGRAPH_RATE_LIMIT: '0' },
+    ports: 'free',
+    gateway: { logLevel: 'silent' },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'credgraph-bench-'));
+  const running = new Set<ChildProcess>();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of running) child.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
+  const results: Record<string, Partial<Record<ContenderName, Measurement>>> = {};
+  try {
+    const supergraphSdl = await composeSupergraphConfig({
+      subgraphs: Object.entries(stack.subgraphUrls).map(([name, url]) => ({
+        name,
+        routingUrl: url,
+        schema: { subgraphUrl: url },
+      })),
+    });
+    const supergraphPath = join(dir, 'supergraph.graphql');
+    writeFileSync(supergraphPath, supergraphSdl);
+    const credentialId = await pickCredential(stack.gatewayUrl);
+    const operations = benchOperations(credentialId).filter(
+      (operation) => !options.only || options.only.has(operation.name),
+    );
+    console.log(
+      `${operations.length} queries × ${options.contenders.length} contenders, ${options.connections} connections, ` +
+        `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s each\n`,
+    );
+    for (const operation of operations) {
+      results[operation.name] = await benchOperation(
+        operation,
+        options,
+        supergraphPath,
+        dir,
+        running,
+        stack.gatewayUrl,
+      );
+    }
+  } finally {
+    for (const child of running) await stopServer(child);
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printReport(results);
+}
+
+/** A credential with a live provider field, for the single-credential query: the first of a credly page. */
+async function pickCredential(gatewayUrl: string): Promise<string> {
+  const { text } = await post(
+    gatewayUrl,
+    JSON.stringify({
+      query: '{ credentials(first: 1, filter: { providers: ["credly"] }) { edges { node { id } } } }',
+    }),
+  );
+  const id = (JSON.parse(text) as { data?: { credentials: { edges: Array<{ node: { id: string } }> } } }).data
+    ?.credentials.edges[0]?.node.id;
+  if (!id) throw new Error(`the catalog has no credential to benchmark: ${text.slice(0, 300)}`);
+  return id;
+}
+
+async function benchOperation(
+  operation: BenchOperation,
+  options: BenchOptions,
+  supergraphPath: string,
+  dir: string,
+  running: Set<ChildProcess>,
+  referenceUrl: string,
+): Promise<Partial<Record<ContenderName, Measurement>>> {
+  // The reference answer: the catalog's own in-process gateway's (no caches); every contender must match it.
+  const answerPath = join(dir, `${operation.name}.json`);
+  const expected = await post(referenceUrl, operation.body);
+  const reference = JSON.parse(expected.text) as { errors?: unknown };
+  if (expected.status !== 200 || reference.errors) {
+    throw new Error(`${operation.name} fails: ${expected.status} ${expected.text.slice(0, 500)}`);
+  }
+  writeFileSync(answerPath, expected.text);
+  const measured: Partial<Record<ContenderName, Measurement>> = {};
+  for (const name of options.contenders) {
+    const started = await startContender(name, supergraphPath, answerPath);
+    running.add(started.child);
+    try {
+      const { status, text } = await post(started.url, operation.body);
+      const parsed = JSON.parse(text) as { errors?: unknown };
+      if (status !== 200 || parsed.errors) {
+        throw new Error(`${name} answered ${operation.name} with ${status}: ${text.slice(0, 500)}`);
+      }
+      if (!isDeepStrictEqual(parsed, reference)) {
+        throw new Error(`${name} answered ${operation.name} differently from the reference answer`);
+      }
+      const pid = started.child.pid!;
+      let cpuAtStart = cpuMs(pid);
+      const result = await runClient(
+        {
+          url: started.url,
+          body: operation.body,
+          connections: options.connections,
+          warmupSeconds: options.warmupSeconds,
+          durationSeconds: options.durationSeconds,
+        },
+        () => {
+          cpuAtStart = cpuMs(pid);
+        },
+      );
+      const cpuMsPerRequest = (cpuMs(pid) - cpuAtStart) / Math.max(1, result.requests);
+      measured[name] = { ...result, peakRssBytes: peakRss(pid), cpuMsPerRequest };
+      const failed = result.errors + result.timeouts + result.non2xx;
+      console.log(
+        `${operation.name.padEnd(17)} ${name.padEnd(17)} ${pad(result.requestsPerSecond.toFixed(0), 7)} req/s  ` +
+          `p50 ${pad(String(result.latencyMs.p50), 4)} ms  p99 ${pad(String(result.latencyMs.p99), 4)} ms  ` +
+          `peak RSS ${pad(mb(measured[name].peakRssBytes), 9)}  CPU ${pad(measured[name].cpuMsPerRequest.toFixed(3), 6)} ms/req` +
+          `${failed > 0 ? `  (${failed} failed)` : ''}`,
+      );
+    } finally {
+      await stopServer(started.child);
+      running.delete(started.child);
+    }
+  }
+  return measured;
+}
+
+function printReport(results: Record<string, Partial<Record<ContenderName, Measurement>>>): void {
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? a / b : null;
+  const fmt = (value: number | null) => (value === null ? '   n/a' : `${value.toFixed(2)}×`.padStart(6));
+  console.log('\nratios (req/s)           vs plain Apollo   vs ceiling');
+  const summary: Record<string, Record<string, unknown>> = {};
+  for (const [query, contenders] of Object.entries(results)) {
+    const apollo = contenders.apolloGateway?.requestsPerSecond;
+    const ceiling = contenders.ceiling?.requestsPerSecond;
+    for (const name of CONTENDERS) {
+      const rps = contenders[name]?.requestsPerSecond;
+      if (name === 'apolloGateway' || name === 'ceiling') continue;
+      console.log(
+        `  ${query.padEnd(17)} ${name.padEnd(17)} ${fmt(ratio(rps, apollo))}        ${fmt(ratio(rps, ceiling))}`,
+      );
+    }
+    summary[query] = Object.fromEntries(
+      CONTENDERS.filter((name) => contenders[name]).map((name) => {
+        const measurement = contenders[name]!;
+        return [
+          name,
+          {
+            requestsPerSecond: Math.round(measurement.requestsPerSecond),
+            p50Ms: measurement.latencyMs.p50,
+            p99Ms: measurement.latencyMs.p99,
+            peakRssMB: Math.round((measurement.peakRssBytes / 1024 / 1024) * 10) / 10,
+            cpuMsPerRequest: Math.round(measurement.cpuMsPerRequest * 1000) / 1000,
+            failed: measurement.errors + measurement.timeouts + measurement.non2xx,
+          },
+        ];
+      }),
+    );
+  }
+  const page = results.catalogPage;
+  if (page?.credgraphWarm && page.ceiling && page.credgraphNoCache && page.apolloGateway) {
+    const warmRatio = page.credgraphWarm.requestsPerSecond / page.ceiling.requestsPerSecond;
+    const coldRatio = page.credgraphNoCache.requestsPerSecond / page.apolloGateway.requestsPerSecond;
+    const rssOk = page.credgraphNoCache.peakRssBytes <= page.apolloGateway.peakRssBytes;
+    console.log(
+      `\nacceptance (catalogPage): warm ${warmRatio.toFixed(2)}× ceiling (≥ 0.5: ${warmRatio >= 0.5 ? 'yes' : 'NO'}); ` +
+        `caches off ${coldRatio.toFixed(2)}× plain Apollo (≥ 2.5: ${coldRatio >= 2.5 ? 'yes' : 'NO'}), ` +
+        `peak RSS ${mb(page.credgraphNoCache.peakRssBytes)} vs ${mb(page.apolloGateway.peakRssBytes)} ` +
+        `(no higher: ${rssOk ? 'yes' : 'NO'})`,
+    );
+  }
+  console.log(JSON.stringify(summary));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error('credgraph bench: unexpected error:', error);
+  process.exit(1);
+});
