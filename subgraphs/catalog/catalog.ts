@@ -67,7 +67,12 @@ export async function startCatalogSubgraph(options: StartCatalogOptions): Promis
       const token = headers[ADMIN_TOKEN_HEADER];
       return createCatalogContext(store, typeof token === 'string' ? token : null);
     },
-    routes: { '/admin/harvest': adminHarvestRoute(harvester, config.adminToken) },
+    routes: {
+      '/admin/harvest': adminHarvestRoute(harvester, config.adminToken),
+      // The gateway's caches poll this and drop everything cached before an index change.
+      '/version': async (_request, response) =>
+        sendJson(response, 200, { version: await store.indexVersion() }),
+    },
     port: options.port,
     host: options.host,
     onClose: async () => {

@@ -62,6 +62,11 @@ const unknownProvider = (id: string): ProviderView => ({
   credentialCount: 0,
 });
 
+/** The part of the resolver info that carries Apollo's cache hints. */
+interface CacheHintInfo {
+  cacheControl?: { setCacheHint(hint: { maxAge: number }): void };
+}
+
 /** Loads credentials by id through the request's loader, dropping any the index no longer has. */
 async function loadAll(context: CatalogContext, ids: string[]): Promise<CredentialRecord[]> {
   const records = await context.credentials.loadMany(ids);
@@ -115,9 +120,11 @@ export function catalogResolvers({ store, harvester, adminToken }: CatalogResolv
         context.credentials.load(id),
       issuer: (_: unknown, { id }: { id: string }) => store.issuer(id),
       issuers: (_: unknown, args: IssuerSearchArgs) => searchIssuers(store, args),
-      providers: async (_: unknown, __: unknown, context: CatalogContext) => [
-        ...(await context.providers()).values(),
-      ],
+      providers: async (_: unknown, __: unknown, context: CatalogContext, info: CacheHintInfo) => {
+        // Harvest status and progress change by the second: never cached.
+        info.cacheControl?.setCacheHint({ maxAge: 0 });
+        return [...(await context.providers()).values()];
+      },
       pathway: async (_: unknown, { id }: { id: string }, context: CatalogContext) => {
         const destination = await context.credentials.load(id);
         if (!destination) return null;

@@ -204,6 +204,11 @@ export class SqlCatalogStore implements CatalogStore {
     );
   }
 
+  /** The index version: it changes with every write, so caches keyed by it never serve an answer from before one. */
+  indexVersion(): Promise<number> {
+    return this.version();
+  }
+
   private async version(): Promise<number> {
     return (
       (await this.db.get<{ version: number }>('SELECT version FROM catalog_state WHERE id = 1'))?.version ?? 0

@@ -157,6 +157,8 @@ export interface CatalogStore {
    */
   acquireHarvestLease(provider: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseHarvestLease(provider: string, owner: string): Promise<void>;
+  /** A number that changes whenever the index changes (the gateway's caches read it through `GET /version`). */
+  indexVersion(): Promise<number>;
   /** Who holds a provider's harvest lease now, or null. */
   harvestLeaseOwner(provider: string): Promise<string | null>;
 
