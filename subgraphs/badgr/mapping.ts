@@ -5,11 +5,10 @@ import {
   type IdentifierRecord,
   type IssuerRecord,
   type Level,
-  type Sector,
   type SkillAlignmentRecord,
   type SkillFramework,
 } from '../../schema/index.js';
-import { httpUrlOrNull, languageTag, plainText } from '../kit/index.js';
+import { httpUrlOrNull, languageTag, plainText, sectorsFromTags } from '../kit/index.js';
 import { PROVIDER_ID, type StudyLoadUnit } from './config.js';
 import { eqfLevelOf, languageOf, studyLoadOf } from './extensions.js';
 import type { BadgrAlignment, BadgrBadgeClass, BadgrIssuer } from './upstream.js';
@@ -157,46 +156,8 @@ export function skillsOf(badgeClass: BadgrBadgeClass): SkillAlignmentRecord[] {
   return [...skills.values()];
 }
 
-const SECTORS_BY_TAG: Readonly<Record<string, Sector>> = {
-  technology: 'TECHNOLOGY',
-  'information technology': 'TECHNOLOGY',
-  it: 'TECHNOLOGY',
-  healthcare: 'HEALTHCARE',
-  'health care': 'HEALTHCARE',
-  'advanced manufacturing': 'ADVANCED_MANUFACTURING',
-  manufacturing: 'ADVANCED_MANUFACTURING',
-  business: 'BUSINESS',
-  education: 'EDUCATION',
-  energy: 'ENERGY',
-  finance: 'FINANCE',
-  construction: 'CONSTRUCTION',
-  logistics: 'LOGISTICS',
-  'public service': 'PUBLIC_SERVICE',
-  hospitality: 'HOSPITALITY',
-  agriculture: 'AGRICULTURE',
-  'arts and media': 'ARTS_AND_MEDIA',
-};
-
-/**
- * Sectors from the badge class's `tags`: a tag that names a sector (`Healthcare`, `advanced-manufacturing`,
- * `sector:technology`) counts; topical tags (`cybersecurity`, `CNC`) do not, and neither do tags naming a sector
- * in another language.
- */
-export function sectorsOf(tags: readonly string[] | null | undefined): Sector[] {
-  const sectors = new Set<Sector>();
-  for (const tag of tags ?? []) {
-    if (typeof tag !== 'string') continue;
-    const key = tag
-      .trim()
-      .toLowerCase()
-      .replace(/^sector\s*:\s*/, '')
-      .replace(/[-_\s]+/g, ' ')
-      .replace(/\s*&\s*/g, ' and ');
-    const sector = SECTORS_BY_TAG[key];
-    if (sector) sectors.add(sector);
-  }
-  return [...sectors];
-}
+/** Sectors from the badge class's `tags` (only tags that name a sector count). */
+export const sectorsOf = sectorsFromTags;
 
 /** EQF level → level band: 1–2 basic, 3–4 upper secondary and vocational, 5–6 short-cycle and bachelor, 7–8 master and doctorate. */
 export function levelOfEqf(eqf: number | null): Level | null {

@@ -7,10 +7,9 @@ import {
   type IssuerRecord,
   type Level,
   type MoneyRecord,
-  type Sector,
   type SkillAlignmentRecord,
 } from '../../schema/index.js';
-import { httpUrlOrNull, isoDateTime, plainText } from '../kit/index.js';
+import { httpUrlOrNull, isoDateTime, plainText, sectorsFromTags } from '../kit/index.js';
 import { isCredlyId } from './config.js';
 import type { CredlyActivity, CredlyBadgeTemplate, CredlyOrganization, CredlySkill } from './upstream.js';
 
@@ -163,45 +162,8 @@ export function costOf(cost: string | null | undefined): MoneyRecord | null {
   return cost?.trim().toLowerCase() === 'free' ? { amount: 0, currency: 'USD' } : null;
 }
 
-const SECTORS_BY_TAG: Record<string, Sector> = {
-  technology: 'TECHNOLOGY',
-  'information technology': 'TECHNOLOGY',
-  it: 'TECHNOLOGY',
-  healthcare: 'HEALTHCARE',
-  'health care': 'HEALTHCARE',
-  'advanced manufacturing': 'ADVANCED_MANUFACTURING',
-  manufacturing: 'ADVANCED_MANUFACTURING',
-  business: 'BUSINESS',
-  education: 'EDUCATION',
-  energy: 'ENERGY',
-  finance: 'FINANCE',
-  construction: 'CONSTRUCTION',
-  logistics: 'LOGISTICS',
-  'public service': 'PUBLIC_SERVICE',
-  hospitality: 'HOSPITALITY',
-  agriculture: 'AGRICULTURE',
-  'arts and media': 'ARTS_AND_MEDIA',
-};
-
-/**
- * Sectors from the organization's `reporting_tags`: a tag that names a sector (`Healthcare`, `advanced
- * manufacturing`, `ADVANCED_MANUFACTURING`, `sector:technology`) counts; other tags (`Cloud Computing`) do not.
- */
-export function sectorsOf(tags: readonly string[] | null | undefined): Sector[] {
-  const sectors = new Set<Sector>();
-  for (const tag of tags ?? []) {
-    if (typeof tag !== 'string') continue;
-    const key = tag
-      .trim()
-      .toLowerCase()
-      .replace(/^sector\s*:\s*/, '')
-      .replace(/[-_\s]+/g, ' ')
-      .replace(/\s*&\s*/g, ' and ');
-    const sector = SECTORS_BY_TAG[key];
-    if (sector) sectors.add(sector);
-  }
-  return [...sectors];
-}
+/** Sectors from the organization's `reporting_tags` (only tags that name a sector count). */
+export const sectorsOf = sectorsFromTags;
 
 /** Template skills as provider-framework alignments, deduplicated by label; old payloads list bare strings. */
 export function skillsOf(

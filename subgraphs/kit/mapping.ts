@@ -1,3 +1,5 @@
+import type { Sector } from '../../schema/index.js';
+
 /** Small pure helpers that provider mappings share. */
 
 /** The value when it is an absolute http(s) URL, else null (the common schema's URL scalar rejects others). */
@@ -65,4 +67,44 @@ const LANGUAGE_NAMES: Record<string, string> = {
 
 export function uniqueStrings(values: Iterable<string>): string[] {
   return [...new Set(values)];
+}
+
+const SECTORS_BY_TAG: Readonly<Record<string, Sector>> = {
+  technology: 'TECHNOLOGY',
+  'information technology': 'TECHNOLOGY',
+  it: 'TECHNOLOGY',
+  healthcare: 'HEALTHCARE',
+  'health care': 'HEALTHCARE',
+  'advanced manufacturing': 'ADVANCED_MANUFACTURING',
+  manufacturing: 'ADVANCED_MANUFACTURING',
+  business: 'BUSINESS',
+  education: 'EDUCATION',
+  energy: 'ENERGY',
+  finance: 'FINANCE',
+  construction: 'CONSTRUCTION',
+  logistics: 'LOGISTICS',
+  'public service': 'PUBLIC_SERVICE',
+  hospitality: 'HOSPITALITY',
+  agriculture: 'AGRICULTURE',
+  'arts and media': 'ARTS_AND_MEDIA',
+};
+
+/**
+ * Sectors from an upstream's free tags: a tag that names a sector (`Healthcare`, `advanced manufacturing`,
+ * `ADVANCED_MANUFACTURING`, `sector:technology`) counts; topical tags (`Cloud Computing`, `CNC`) do not.
+ */
+export function sectorsFromTags(tags: readonly string[] | null | undefined): Sector[] {
+  const sectors = new Set<Sector>();
+  for (const tag of tags ?? []) {
+    if (typeof tag !== 'string') continue;
+    const key = tag
+      .trim()
+      .toLowerCase()
+      .replace(/^sector\s*:\s*/, '')
+      .replace(/[-_\s]+/g, ' ')
+      .replace(/\s*&\s*/g, ' and ');
+    const sector = SECTORS_BY_TAG[key];
+    if (sector) sectors.add(sector);
+  }
+  return [...sectors];
 }
