@@ -1,5 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry, register } from 'prom-client';
 
+/** Latency buckets from a cached answer (milliseconds) to a subgraph timing out (30 s). */
+const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 /**
  * One gateway's Prometheus metrics. Each gateway has its own registry (a process may run several, as tests
  * do); `/metrics` serves it together with prom-client's default registry, where process metrics and anything
@@ -21,7 +24,7 @@ export class GatewayMetrics {
     name: 'credgraph_gateway_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by route.',
     labelNames: ['route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
 
@@ -43,7 +46,7 @@ export class GatewayMetrics {
     name: 'credgraph_subgraph_request_duration_seconds',
     help: 'Time per subgraph request, retries included, by subgraph.',
     labelNames: ['subgraph'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
 
