@@ -85,6 +85,8 @@ function spawnGateway(supergraphPath: string): Promise<{ child: ChildProcess; ur
         CREDGRAPH_RATE_LIMIT: '0',
         CREDGRAPH_LOG_LEVEL: process.env.CREDGRAPH_LOG_LEVEL ?? 'warn',
         CREDGRAPH_RELOAD_INTERVAL_MS: '0',
+        // The full, uncached path is what a soak must hold; caches on would answer almost everything from memory.
+        CREDGRAPH_CACHE: process.env.CREDGRAPH_CACHE ?? 'off',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
