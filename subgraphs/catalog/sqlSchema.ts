@@ -8,7 +8,7 @@
  */
 
 /** Bumped whenever the layout changes: the index is rebuilt from the feeds rather than migrated. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Tables the catalog owns, dropped when the schema version changes. */
 export const CATALOG_TABLES = [
@@ -85,7 +85,9 @@ CREATE INDEX IF NOT EXISTS credentials_hours_desc ON credentials ((COALESCE(esti
 CREATE INDEX IF NOT EXISTS credentials_updated ON credentials (updated_at, id);
 CREATE INDEX IF NOT EXISTS credentials_issuer ON credentials (issuer_id, name_key, id);
 ${textIndex}
-CREATE TABLE IF NOT EXISTS credential_records (doc ${t.docRef} PRIMARY KEY, record ${t.text} NOT NULL);
+-- The upstream record (provenance.raw) apart from the rest: nothing the catalog serves needs it, and parsing it
+-- with every page would more than double the JSON read per credential.
+CREATE TABLE IF NOT EXISTS credential_records (doc ${t.docRef} PRIMARY KEY, record ${t.text} NOT NULL, raw ${t.text});
 CREATE TABLE IF NOT EXISTS credential_skills (
   skill_key ${t.text} NOT NULL, doc ${t.docRef} NOT NULL, primary_name ${t.text}, PRIMARY KEY (skill_key, doc)
 )${t.withoutRowid};

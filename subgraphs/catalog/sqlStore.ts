@@ -310,8 +310,15 @@ export class SqlCatalogStore implements CatalogStore {
     await insertRows(
       tx,
       'credential_records',
-      ['doc', 'record'],
-      records.map((record) => [docOf(record), JSON.stringify(record)]),
+      ['doc', 'record', 'raw'],
+      records.map((record) => {
+        const { raw, ...provenance } = record.provenance;
+        return [
+          docOf(record),
+          JSON.stringify({ ...record, provenance }),
+          raw === undefined ? null : JSON.stringify(raw),
+        ];
+      }),
     );
     await insertRows(
       tx,
