@@ -11,6 +11,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { composeSupergraphConfig } from '../gateway/index.js';
 import type { BenchClientResult, BenchClientSettings } from './benchClient.js';
 import { type BenchOperation, benchOperations, MEASURING } from './benchQueries.js';
+import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
 import { DEMO_STANDIN_CACHE_CONTROL, startLocalCatalog } from './start.js';
 
 const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--only <query,…>]
@@ -91,8 +92,15 @@ function contenderList(text: string): ContenderName[] {
 }
 
 /** Spawns a server process and resolves once it prints `ready at <url>`. */
-function spawnServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+function spawnServer(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeFlags: readonly string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -177,11 +185,13 @@ async function startContender(
       return spawnServer(
         [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
         credgraphEnv('on'),
+        GATEWAY_NODE_FLAGS,
       );
     case 'credgraphNoCache':
       return spawnServer(
         [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
         credgraphEnv('off'),
+        GATEWAY_NODE_FLAGS,
       );
     case 'apolloGateway':
       return spawnServer([join(here, 'benchApollo.js'), supergraphPath], {

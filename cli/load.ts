@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { composeSupergraphConfig } from '../gateway/index.js';
 import type { LoadClientResult, LoadClientSettings } from './loadClient.js';
+import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
 import { startLocalCatalog } from './start.js';
 
 const USAGE = `Usage: npm run load -- [--rate <req/s>] [--duration <s>] [--warmup <s>] [--connections <n>]
@@ -76,7 +77,15 @@ function parseOptions(argv: string[]): LoadOptions | 'help' {
 function spawnGateway(supergraphPath: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
+    [
+      ...GATEWAY_NODE_FLAGS,
+      join(here, 'credgraph.js'),
+      'gateway',
+      '--supergraph',
+      supergraphPath,
+      '--port',
+      '0',
+    ],
     {
       env: {
         ...process.env,
