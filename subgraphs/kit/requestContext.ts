@@ -13,6 +13,11 @@ export interface RequestContext {
    * HTTP cache (a feed page for a harvest, or a request the gateway sends with `cache-control: no-cache`).
    */
   fresh?: boolean;
+  /**
+   * The cache policy of the answer being computed, which resolvers narrow through `info.cacheControl` (see
+   * cacheControl.ts); set by the GraphQL handler once it knows the operation.
+   */
+  cachePolicy?: { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void };
 }
 
 /** The header that carries a request id from client to gateway to subgraph to upstream. */
@@ -34,6 +39,11 @@ export function currentRequestWantsFresh(): boolean {
 export function wantsFresh(headers: IncomingHttpHeaders): boolean {
   const value = headers['cache-control'];
   return typeof value === 'string' && /(?:^|,)\s*(?:no-cache|no-store|max-age=0)\s*(?:,|$)/i.test(value);
+}
+
+/** The cache policy of the GraphQL answer being computed, if any (see {@link RequestContext.cachePolicy}). */
+export function currentRequestCachePolicy(): RequestContext['cachePolicy'] {
+  return storage.getStore()?.cachePolicy;
 }
 
 /** The request id of the request being served, or null outside one. */
