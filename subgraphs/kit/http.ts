@@ -205,12 +205,35 @@ export class UpstreamHttp {
     }
   }
 
-  /** One call: its attempts, the breaker's accounting, and the answer parsed or mapped to an UpstreamError. */
+  /** One call: admitted by the circuit breaker, then its attempts within one deadline. */
   private async call<T>(method: 'GET' | 'POST', url: URL, body: string | undefined, idempotent: boolean) {
     if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
     const maxAttempts = idempotent ? this.retries + 1 : 1;
-    // An overall deadline, so that retries cannot stretch one call past what a client will wait for.
+    // An overall deadline, so that retries (or a body that trickles in) cannot stretch one call past what a
+    // client will wait for. One timer per call, cleared as soon as the call ends: AbortSignal.timeout would
+    // leave a timer pending, and a signal for the collector to finalise, for the whole deadline of every call.
     const deadline = Date.now() + this.timeoutMs * maxAttempts + 1_000;
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('the call outlived its deadline', 'TimeoutError')),
+      deadline - Date.now(),
+    );
+    try {
+      return await this.attempts<T>(method, url, body, maxAttempts, deadline, abort.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The attempts of one call, the breaker's accounting, and the answer parsed or mapped to an UpstreamError. */
+  private async attempts<T>(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: string | undefined,
+    maxAttempts: number,
+    deadline: number,
+    signal: AbortSignal,
+  ): Promise<T> {
     const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
     for (let attempt = 1; ; attempt++) {
       let failure: UpstreamError;
@@ -223,7 +246,7 @@ export class UpstreamHttp {
           method,
           headers,
           body,
-          signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+          signal,
         });
         const text = await response.body.text();
         if (response.statusCode < 400) {
