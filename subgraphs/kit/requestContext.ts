@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { UpstreamPolicy } from './upstreamPolicy.js';
 
 /**
  * What a subgraph knows about the client request it is serving, carried implicitly through every await (and
@@ -18,6 +19,8 @@ export interface RequestContext {
    * cacheControl.ts); set by the GraphQL handler once it knows the operation.
    */
   cachePolicy?: { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void };
+  /** The upstream policy of the subgraph serving the request, for upstream clients built while serving it. */
+  upstreamPolicy?: UpstreamPolicy;
 }
 
 /** The header that carries a request id from client to gateway to subgraph to upstream. */
@@ -28,6 +31,11 @@ const storage = new AsyncLocalStorage<RequestContext>();
 /** Runs `work` with `context` as the current request context. */
 export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
   return storage.run(context, work);
+}
+
+/** The context of the request being served, or undefined outside one. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
 }
 
 /** Whether the request being served wants fresh upstream answers (see {@link RequestContext.fresh}). */

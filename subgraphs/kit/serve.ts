@@ -10,7 +10,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createGraphQLHttpHandler } from './graphqlHttp.js';
 import { prometheusText } from './metrics.js';
 import { type RequestContext, requestIdFrom, runWithRequestContext, wantsFresh } from './requestContext.js';
-import { type UpstreamPolicy, withUpstreamPolicy } from './upstreamPolicy.js';
+import type { UpstreamPolicy } from './upstreamPolicy.js';
 
 export type RouteHandler = (
   request: IncomingMessage,
@@ -120,6 +120,7 @@ export async function serveSubgraph<TContext>(
     const context: RequestContext = {
       requestId: requestIdFrom(request.headers),
       fresh: wantsFresh(request.headers),
+      ...(options.upstreamPolicy ? { upstreamPolicy: options.upstreamPolicy } : {}),
     };
     const serve = async () => {
       try {
@@ -142,9 +143,7 @@ export async function serveSubgraph<TContext>(
         }
       }
     };
-    await runWithRequestContext(context, () =>
-      options.upstreamPolicy ? withUpstreamPolicy(options.upstreamPolicy, serve) : serve(),
-    );
+    await runWithRequestContext(context, serve);
   });
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
