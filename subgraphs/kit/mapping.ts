@@ -108,31 +108,3 @@ export function sectorsFromTags(tags: readonly string[] | null | undefined): Sec
   }
   return [...sectors];
 }
-
-/**
- * `target` with `key` set to the JSON text of `value`, serialised when first read rather than now. Details types
- * carry the upstream document whole, for clients that want what the schema leaves out; few queries select it, and
- * serialising it costs more than the rest of the mapping on every `_entities` call. The property is an own,
- * enumerable one, so the object still compares, spreads and serialises like a plain one.
- */
-export function withJsonOf<T extends object, K extends string>(
-  target: T,
-  key: K,
-  value: unknown,
-): T & Record<K, string> {
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const text = JSON.stringify(value);
-      Object.defineProperty(target, key, {
-        value: text,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      return text;
-    },
-  });
-  return target as T & Record<K, string>;
-}

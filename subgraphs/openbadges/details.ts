@@ -1,4 +1,3 @@
-import { withJsonOf } from '../kit/index.js';
 import { creatorIdOf, languageOf } from './mapping.js';
 import { type ObAchievement, type ObImage, type ObProfile, toArray } from './upstream.js';
 
@@ -153,7 +152,7 @@ export function toDetails(
   creator: ObProfile | null,
 ): OpenBadgesAchievementDetails {
   const creatorId = creatorIdOf(achievement);
-  const details = {
+  return {
     id: achievement.id,
     type: toArray(achievement.type),
     achievementType: achievement.achievementType ?? null,
@@ -189,8 +188,8 @@ export function toDetails(
       identifierType: entry.identifierType,
     })),
     endorsementCount: achievement.endorsement?.length ?? 0,
+    document: JSON.stringify(achievement),
   };
-  return withJsonOf(details, 'document', achievement);
 }
 
 function profileDetails(profile: ObProfile | string): OpenBadgesProfileDetails {

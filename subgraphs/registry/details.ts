@@ -1,4 +1,3 @@
-import { withJsonOf } from '../kit/index.js';
 import {
   alignmentCode,
   alignmentFramework,
@@ -245,7 +244,7 @@ export function toDetails(
   const organizations = (references: OneOrMany<ResourceReference> | undefined) =>
     asArray(references).map((reference) => organizationDetails(reference, organizationsByCtid));
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
-  const details = {
+  return {
     ctid: ctidOf(record['ceterms:ctid']) ?? String(record['ceterms:ctid']),
     uri: text(record['@id']),
     type: String(record['@type']),
@@ -302,8 +301,8 @@ export function toDetails(
     ),
     connections: connectionsOf(record),
     sameAs: asArray(record['ceterms:sameAs']).filter((uri): uri is string => typeof uri === 'string'),
+    raw: JSON.stringify(record),
   };
-  return withJsonOf(details, 'raw', record);
 }
 
 function conditions(record: CtdlCredential, property: string): ConditionProfile[] {
