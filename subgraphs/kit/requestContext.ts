@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { UpstreamPolicy } from './upstreamPolicy.js';
 
 /**
  * What a subgraph knows about the client request it is serving, carried implicitly through every await (and
@@ -13,6 +14,13 @@ export interface RequestContext {
    * HTTP cache (a feed page for a harvest, or a request the gateway sends with `cache-control: no-cache`).
    */
   fresh?: boolean;
+  /**
+   * The cache policy of the answer being computed, which resolvers narrow through `info.cacheControl` (see
+   * cacheControl.ts); set by the GraphQL handler once it knows the operation.
+   */
+  cachePolicy?: { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void };
+  /** The upstream policy of the subgraph serving the request, for upstream clients built while serving it. */
+  upstreamPolicy?: UpstreamPolicy;
 }
 
 /** The header that carries a request id from client to gateway to subgraph to upstream. */
@@ -25,6 +33,11 @@ export function runWithRequestContext<T>(context: RequestContext, work: () => T)
   return storage.run(context, work);
 }
 
+/** The context of the request being served, or undefined outside one. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
 /** Whether the request being served wants fresh upstream answers (see {@link RequestContext.fresh}). */
 export function currentRequestWantsFresh(): boolean {
   return storage.getStore()?.fresh === true;
@@ -34,6 +47,11 @@ export function currentRequestWantsFresh(): boolean {
 export function wantsFresh(headers: IncomingHttpHeaders): boolean {
   const value = headers['cache-control'];
   return typeof value === 'string' && /(?:^|,)\s*(?:no-cache|no-store|max-age=0)\s*(?:,|$)/i.test(value);
+}
+
+/** The cache policy of the GraphQL answer being computed, if any (see {@link RequestContext.cachePolicy}). */
+export function currentRequestCachePolicy(): RequestContext['cachePolicy'] {
+  return storage.getStore()?.cachePolicy;
 }
 
 /** The request id of the request being served, or null outside one. */

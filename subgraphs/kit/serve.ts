@@ -6,16 +6,11 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import {
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { createGraphQLHttpHandler } from './graphqlHttp.js';
 import { prometheusText } from './metrics.js';
-import { requestIdFrom, runWithRequestContext, wantsFresh } from './requestContext.js';
-import { type UpstreamPolicy, withUpstreamPolicy } from './upstreamPolicy.js';
+import { type RequestContext, requestIdFrom, runWithRequestContext, wantsFresh } from './requestContext.js';
+import type { UpstreamPolicy } from './upstreamPolicy.js';
 
 export type RouteHandler = (
   request: IncomingMessage,
@@ -23,7 +18,7 @@ export type RouteHandler = (
   url: URL,
 ) => Promise<void> | void;
 
-export interface ServeSubgraphOptions<TContext extends BaseContext> {
+export interface ServeSubgraphOptions<TContext> {
   name: string;
   schema: GraphQLSchema;
   /** Builds the per-request context (fresh DataLoaders, say), from the request's headers where it needs them. */
@@ -44,6 +39,8 @@ export interface ServeSubgraphOptions<TContext extends BaseContext> {
    * `no-store`. Default {@link DEFAULT_SUBGRAPH_MAX_AGE_S}.
    */
   cacheMaxAgeSeconds?: number;
+  /** Whether `__schema` and `__type` may be queried. Default: unless NODE_ENV is production (as Apollo Server). */
+  introspection?: boolean;
 }
 
 /** How long a subgraph's answers may be cached unless it says otherwise. */
@@ -61,24 +58,15 @@ export interface RunningServer {
 const MAX_BODY_BYTES = 1_000_000;
 
 /** Serves a subgraph schema at `/graphql` (plus `/health` and any extra routes) on node:http. */
-export async function serveSubgraph<TContext extends BaseContext>(
+export async function serveSubgraph<TContext>(
   options: ServeSubgraphOptions<TContext>,
 ): Promise<RunningServer> {
-  const apollo = new ApolloServer<TContext>({
+  const handleGraphQL = createGraphQLHttpHandler({
     schema: options.schema,
-    // No inline traces: nobody here reports them, and they cost time on every request.
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginCacheControl({
-        defaultMaxAge: options.cacheMaxAgeSeconds ?? DEFAULT_SUBGRAPH_MAX_AGE_S,
-      }),
-    ],
-    includeStacktraceInErrorResponses: false,
-    // Whoever runs the server owns the signals (runAsProcess, the launcher), so that close() runs once, in order.
-    stopOnTerminationSignals: false,
+    context: options.context,
+    defaultMaxAge: options.cacheMaxAgeSeconds ?? DEFAULT_SUBGRAPH_MAX_AGE_S,
+    introspection: options.introspection ?? process.env.NODE_ENV !== 'production',
   });
-  await apollo.start();
   const routes: Record<string, RouteHandler> = {
     '/health': (_request, response) => sendJson(response, 200, { status: 'ok', subgraph: options.name }),
     '/metrics': async (_request, response) => {
@@ -89,6 +77,28 @@ export async function serveSubgraph<TContext extends BaseContext>(
     ...options.routes,
   };
 
+  /** A GraphQL request: the POST body read and parsed here, the rest in graphqlHttp.ts. */
+  const serveGraphQL = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    search: string,
+    context: RequestContext,
+  ) => {
+    let body: unknown;
+    if (request.method === 'POST') {
+      const text = await readBody(request, MAX_BODY_BYTES);
+      if (text === null) return sendJson(response, 413, { errors: [{ message: 'request body too large' }] });
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        return sendJson(response, 400, {
+          errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
+      }
+    }
+    await handleGraphQL(request, response, body, search, context);
+  };
+
   let closing = false;
   const server = createServer(async (request, response) => {
     if (closing) response.setHeader('connection', 'close');
@@ -96,14 +106,25 @@ export async function serveSubgraph<TContext extends BaseContext>(
     response.once('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
-    const url = requestUrl(request.url);
-    if (!url) {
+    // The gateway's exact target skips URL parsing; anything else is parsed, and may be an extra route.
+    const target = request.url ?? '';
+    const graphql = target === '/graphql' || target === '/';
+    const url = graphql ? null : requestUrl(target);
+    if (!graphql && !url) {
       return sendJson(response, 400, {
         error: { code: 'BAD_REQUEST', message: 'the request target is not a path' },
       });
     }
+    // The gateway's request id, so that upstream calls made for this request carry it too; and whether the
+    // caller (an operator's cache bypass) wants upstream answers revalidated rather than cached.
+    const context: RequestContext = {
+      requestId: requestIdFrom(request.headers),
+      fresh: wantsFresh(request.headers),
+      ...(options.upstreamPolicy ? { upstreamPolicy: options.upstreamPolicy } : {}),
+    };
     const serve = async () => {
       try {
+        if (!url) return await serveGraphQL(request, response, '', context);
         const route = routes[url.pathname];
         if (route) return await route(request, response, url);
         if (url.pathname !== '/graphql' && url.pathname !== '/') {
@@ -111,7 +132,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
             error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` },
           });
         }
-        await handleGraphQL(apollo, options.context, request, response, url);
+        await serveGraphQL(request, response, url.search, context);
       } catch (error) {
         if (!response.headersSent) {
           sendJson(response, 500, {
@@ -122,12 +143,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
         }
       }
     };
-    // The gateway's request id, so that upstream calls made for this request carry it too; and whether the
-    // caller (an operator's cache bypass) wants upstream answers revalidated rather than cached.
-    const context = { requestId: requestIdFrom(request.headers), fresh: wantsFresh(request.headers) };
-    await runWithRequestContext(context, () =>
-      options.upstreamPolicy ? withUpstreamPolicy(options.upstreamPolicy, serve) : serve(),
-    );
+    await runWithRequestContext(context, serve);
   });
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -144,7 +160,6 @@ export async function serveSubgraph<TContext extends BaseContext>(
         force.unref();
         await stopped;
         clearTimeout(force);
-        await apollo.stop();
         await options.onClose?.();
       })();
       return closed;
@@ -155,43 +170,6 @@ export async function serveSubgraph<TContext extends BaseContext>(
       server.closeAllConnections();
     },
   };
-}
-
-async function handleGraphQL<TContext extends BaseContext>(
-  apollo: ApolloServer<TContext>,
-  context: (headers: IncomingHttpHeaders) => Promise<TContext> | TContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-): Promise<void> {
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  let body: unknown;
-  if (request.method === 'POST') {
-    const text = await readBody(request, MAX_BODY_BYTES);
-    if (text === null) return sendJson(response, 413, { errors: [{ message: 'request body too large' }] });
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return sendJson(response, 400, {
-        errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
-      });
-    }
-  }
-  const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-    context: async () => context(request.headers),
-  });
-  for (const [key, value] of result.headers) response.setHeader(key, value);
-  response.statusCode = result.status ?? 200;
-  if (result.body.kind === 'complete') {
-    response.end(result.body.string);
-    return;
-  }
-  for await (const chunk of result.body.asyncIterator) response.write(chunk);
-  response.end();
 }
 
 /** The request body as text, or null when it exceeds `limit` bytes. */

@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CircuitBreakerOptions } from './circuitBreaker.js';
 import { type Env, envInt } from './config.js';
+import { currentRequestContext } from './requestContext.js';
 
 /**
  * How an upstream client retries and breaks the circuit, when its provider does not say so itself. The kit sets
@@ -16,16 +16,29 @@ export interface UpstreamPolicy {
   httpCache?: { maxSizeBytes?: number } | false;
 }
 
-const storage = new AsyncLocalStorage<UpstreamPolicy>();
+/** The policy of the {@link withUpstreamPolicy} call under way, if any. */
+let building: UpstreamPolicy | null = null;
 
-/** Runs `create` (typically `provider.createClient(config)`) with `policy` as the upstream defaults. */
+/**
+ * Runs `create` (typically `provider.createClient(config)`) with `policy` as the upstream defaults for the
+ * clients it builds. It must build them synchronously; a client built later while serving a request (on a token
+ * renewal, say) gets the policy of the subgraph serving it (see `serveSubgraph`'s `upstreamPolicy`). A plain
+ * variable rather than an AsyncLocalStorage: every live AsyncLocalStorage adds to the cost of every promise
+ * in the process, and the request context already carries the policy where one is needed later.
+ */
 export function withUpstreamPolicy<T>(policy: UpstreamPolicy, create: () => T): T {
-  return storage.run(policy, create);
+  const outer = building;
+  building = policy;
+  try {
+    return create();
+  } finally {
+    building = outer;
+  }
 }
 
-/** The policy in force where an UpstreamHttp is being built; empty outside {@link withUpstreamPolicy}. */
+/** The policy in force where an UpstreamHttp is being built: see {@link withUpstreamPolicy}; else empty. */
 export function currentUpstreamPolicy(): UpstreamPolicy {
-  return storage.getStore() ?? {};
+  return building ?? currentRequestContext()?.upstreamPolicy ?? {};
 }
 
 /**

@@ -62,6 +62,15 @@ describe('the upstream HTTP cache', () => {
     expect(standin!.totalRequests()).toBe(1);
   });
 
+  it('revalidates on every use an answer the upstream marked no-cache, and sees a change at once', async () => {
+    const client = await start('public, max-age=60, no-cache');
+    expect(await client.getJson('things')).toEqual({ version: 1 });
+    expect(await client.getJson('things')).toEqual({ version: 1 });
+    data.version = 2;
+    expect(await client.getJson('things')).toEqual({ version: 2 });
+    expect(standin!.totalRequests()).toBe(3);
+  });
+
   it('keeps nothing the upstream does not allow (no Cache-Control, or private with credentials)', async () => {
     for (const cacheControl of ['', 'private, max-age=60']) {
       const client = await start(cacheControl);

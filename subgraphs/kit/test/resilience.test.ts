@@ -208,6 +208,46 @@ describe('UpstreamHttp resilience', () => {
     }
   });
 
+  it('gives a client built while serving a request (a token renewal, say) the serving subgraph policy', async () => {
+    const built: UpstreamHttp[] = [];
+    const schema = buildSubgraphSchema({
+      typeDefs: parse('type Query { fetch: String }'),
+      resolvers: {
+        Query: {
+          fetch: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            const http = new UpstreamHttp({ provider: 'demo', baseUrl: `${proxy.origin}/api/` });
+            built.push(http);
+            await http.getJson('x');
+            return 'fetched';
+          },
+        },
+      },
+    });
+    const server = await serveSubgraph({
+      name: 'lazy',
+      schema,
+      context: () => ({}),
+      upstreamPolicy: { retries: 0, circuitBreaker: { failureThreshold: 1 } },
+    });
+    try {
+      proxy.injectFault({ status: 503, times: 5 });
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ fetch }' }),
+      });
+      const body = (await response.json()) as { data: unknown; errors?: unknown[] };
+      expect(body.data).toEqual({ fetch: null });
+      expect(body.errors).toHaveLength(1);
+      expect(proxy.totalRequests(), 'no retries: the policy says 0').toBe(1);
+      expect(built[0]?.circuitState).toBe('open');
+    } finally {
+      await Promise.all(built.map((http) => http.close()));
+      await server.close();
+    }
+  });
+
   it('hands availability failures to a stale fallback, which may answer instead', async () => {
     const http = new UpstreamHttp({
       provider: 'demo',
