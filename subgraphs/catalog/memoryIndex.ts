@@ -1,5 +1,8 @@
 import type { CurrencyRates } from './currency.js';
+import { compareText, DocOrder } from './memoryOrder.js';
 import type { FacetCount, FacetName, NormalizedFilter } from './store.js';
+import type { TextQuery } from './text.js';
+import { RELEVANCE_FIELDS } from './textIndex.js';
 
 /**
  * A columnar copy of the index's filter and facet fields, in memory, so that counting a search's matches and
@@ -8,12 +11,18 @@ import type { FacetCount, FacetName, NormalizedFilter } from './store.js';
  * to (see `credential_changes`), so replicas sharing a PostgreSQL index each keep theirs current.
  *
  * Rows are addressed by `doc`; a changed credential gets a new doc, so arrays only grow and a removed doc is
- * simply marked absent.
+ * simply marked absent (its strings are let go).
+ *
+ * It also holds each credential's id and name key, and the sort orders built on them (see DocOrder), so that the
+ * page of a search is picked here too, among the same matches its counts come from.
  */
 
 /** The fields of one stored credential version that filters and facets read. */
 export interface MemoryRow {
   doc: number;
+  id: string;
+  /** The lower-cased name that name order sorts by. */
+  nameKey: string;
   credentialType: string;
   level: string | null;
   deliveryMode: string | null;
@@ -24,6 +33,8 @@ export interface MemoryRow {
   costCurrency: string | null;
   costBase: number | null;
   updatedAt: string;
+  /** The name's, skills' and issuer's index terms (see relevanceTermsText). */
+  relevanceTerms: string;
   sectors: string[];
   languages: string[];
   /** Every skill key the credential is found under, with the primary key's name (null for the others). */
@@ -53,7 +64,7 @@ class Dictionary {
 
 const MAX_SECTORS = 32;
 
-function grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(
+function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(
   array: T,
   size: number,
   fill?: number,
@@ -92,6 +103,27 @@ export class MemoryIndex {
   private skillLength = 0;
   private docs = 0;
   private liveCount = 0;
+  /**
+   * The terms of the fields relevance weighs, per doc: from `relevanceStart`, the name's, then the skills', then
+   * the issuer's (each without repeats), each field ending at the offset in `relevanceEnds` (three per doc).
+   */
+  private relevanceStart = new Int32Array(0);
+  private relevanceEnds = new Uint16Array(0);
+  private relevanceData = new Uint32Array(0);
+  private relevanceLength = 0;
+  private ids: Array<string | undefined> = [];
+  private names: Array<string | undefined> = [];
+
+  /** The sort orders, ascending, each ending with the id: (name key, id), (price in USD, id), (hours, id), (updated, id). */
+  private readonly orders = {
+    name: new DocOrder(
+      (a, b) => compareText(this.names[a]!, this.names[b]!) || compareText(this.ids[a]!, this.ids[b]!),
+      () => true,
+    ),
+    cost: this.numericOrder(() => this.costBase),
+    hours: this.numericOrder(() => this.hours),
+    updated: this.numericOrder(() => this.updated),
+  };
 
   private readonly dictionaries = {
     type: new Dictionary(),
@@ -104,10 +136,76 @@ export class MemoryIndex {
     language: new Dictionary(),
     skill: new Dictionary(),
     skillName: new Dictionary(),
+    term: new Dictionary(),
   };
 
   get size(): number {
     return this.liveCount;
+  }
+
+  /** Docs above every doc: the length a per-doc array needs. */
+  get docLimit(): number {
+    return this.docs;
+  }
+
+  /** An order by a numeric column, missing values (NaN) last, ties by id. */
+  private numericOrder(column: () => Float64Array): DocOrder {
+    return new DocOrder(
+      (a, b) => {
+        const values = column();
+        const x = values[a]!;
+        const y = values[b]!;
+        if (x !== y) {
+          if (Number.isNaN(x)) return Number.isNaN(y) ? compareText(this.ids[a]!, this.ids[b]!) : 1;
+          if (Number.isNaN(y)) return -1;
+          return x < y ? -1 : 1;
+        }
+        return compareText(this.ids[a]!, this.ids[b]!);
+      },
+      (doc) => !Number.isNaN(column()[doc]!),
+    );
+  }
+
+  /** A sort order, brought up to date with the index. */
+  order(kind: keyof MemoryIndex['orders']): DocOrder {
+    const order = this.orders[kind];
+    order.update(
+      (doc) => this.has(doc),
+      () => this.liveDocs(),
+      this.docs,
+    );
+    return order;
+  }
+
+  /** Every doc in the index, ascending. */
+  liveDocs(): Int32Array {
+    const out = new Int32Array(this.liveCount);
+    let found = 0;
+    for (let doc = 0; doc < this.docs; doc++) if (this.present[doc]) out[found++] = doc;
+    return out;
+  }
+
+  idOf(doc: number): string {
+    return this.ids[doc]!;
+  }
+
+  nameKeyOf(doc: number): string {
+    return this.names[doc]!;
+  }
+
+  /** The price in US dollars; NaN when there is none (or no rate for its currency). */
+  costBaseOf(doc: number): number {
+    return this.costBase[doc]!;
+  }
+
+  /** NaN when unknown. */
+  hoursOf(doc: number): number {
+    return this.hours[doc]!;
+  }
+
+  /** Milliseconds since the epoch. */
+  updatedOf(doc: number): number {
+    return this.updated[doc]!;
   }
 
   private ensure(doc: number): void {
@@ -129,13 +227,20 @@ export class MemoryIndex {
     this.languageCount = grow(this.languageCount, size);
     this.skillStart = grow(this.skillStart, size);
     this.skillCount = grow(this.skillCount, size);
+    this.relevanceStart = grow(this.relevanceStart, size);
+    this.relevanceEnds = grow(this.relevanceEnds, this.present.length * RELEVANCE_FIELDS.length);
   }
 
   add(row: MemoryRow): void {
     const { doc } = row;
     this.ensure(doc);
-    if (!this.present[doc]) this.liveCount += 1;
+    if (!this.present[doc]) {
+      this.liveCount += 1;
+      for (const order of Object.values(this.orders)) order.added(doc);
+    }
     this.present[doc] = 1;
+    this.ids[doc] = row.id;
+    this.names[doc] = row.nameKey;
     this.docs = Math.max(this.docs, doc + 1);
     const d = this.dictionaries;
     this.type[doc] = d.type.code(row.credentialType);
@@ -169,12 +274,110 @@ export class MemoryIndex {
       this.skillNames[this.skillLength] = d.skillName.code(skill.primaryName);
       this.skillLength += 1;
     }
+    this.addRelevanceTerms(doc, row.relevanceTerms);
+  }
+
+  private addRelevanceTerms(doc: number, text: string): void {
+    const fields = text.split('\n');
+    const start = this.relevanceLength;
+    const terms = fields.map((field) => [...new Set(field.split(' ').filter(Boolean))]);
+    const count = terms.reduce((sum, list) => sum + list.length, 0);
+    this.relevanceData = grow(this.relevanceData, start + count);
+    this.relevanceStart[doc] = start;
+    let at = start;
+    RELEVANCE_FIELDS.forEach((_, index) => {
+      for (const term of terms[index] ?? []) this.relevanceData[at++] = this.dictionaries.term.code(term);
+      // Offsets within the doc's run: a doc's three fields together hold fewer than 65,536 distinct terms.
+      this.relevanceEnds[doc * RELEVANCE_FIELDS.length + index] = Math.min(at - start, 0xffff);
+    });
+    this.relevanceLength = at;
+  }
+
+  /**
+   * Each doc's relevance to a text query, as searchSql.sortKeys defines it: 4 when its name holds every word of
+   * the query, plus 2 when its skills do, plus 1 when its issuer's name does. `docs` are matches of the query.
+   */
+  relevance(query: TextQuery, docs: Int32Array): Uint8Array {
+    const words = query.exact.length + 1;
+    const width = Math.ceil(words / 32);
+    const terms = this.dictionaries.term.values;
+    // Which query words each index term satisfies, as bits: the exact words, and the last one (a prefix).
+    const masks = new Uint32Array(terms.length * width);
+    const set = (code: number, word: number) => {
+      masks[code * width + (word >>> 5)]! |= 1 << (word & 31);
+    };
+    query.exact.forEach((term, word) => {
+      const code = this.dictionaries.term.find(term);
+      if (code !== undefined) set(code, word);
+    });
+    const last = words - 1;
+    const { prefix, alternatives, exactOnly } = query.last;
+    if (exactOnly) {
+      const code = this.dictionaries.term.find(prefix);
+      if (code !== undefined) set(code, last);
+    } else {
+      for (let code = 1; code < terms.length; code++) if (terms[code]!.startsWith(prefix)) set(code, last);
+      for (const term of alternatives) {
+        const code = this.dictionaries.term.find(term);
+        if (code !== undefined) set(code, last);
+      }
+    }
+    const full = new Uint32Array(width);
+    for (let word = 0; word < words; word++) full[word >>> 5]! |= 1 << (word & 31);
+    const weights = [4, 2, 1];
+    const fields = RELEVANCE_FIELDS.length;
+    const scores = new Uint8Array(docs.length);
+    const data = this.relevanceData;
+    const ends = this.relevanceEnds;
+    if (width === 1) {
+      // Queries of up to 32 words, that is all but pathological ones: one mask a term.
+      const all = full[0]!;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        const start = this.relevanceStart[doc]!;
+        let from = start;
+        let score = 0;
+        for (let field = 0; field < fields; field++) {
+          const to = start + ends[doc * fields + field]!;
+          let seen = 0;
+          for (let at = from; at < to; at++) seen |= masks[data[at]!]!;
+          if (seen >>> 0 === all) score += weights[field]!;
+          from = to;
+        }
+        scores[i] = score;
+      }
+      return scores;
+    }
+    const seen = new Uint32Array(width);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      const start = this.relevanceStart[doc]!;
+      let from = start;
+      let score = 0;
+      for (let field = 0; field < fields; field++) {
+        const to = start + ends[doc * fields + field]!;
+        seen.fill(0);
+        for (let at = from; at < to; at++) {
+          const base = data[at]! * width;
+          for (let part = 0; part < width; part++) seen[part]! |= masks[base + part]!;
+        }
+        let every = true;
+        for (let part = 0; part < width; part++) if (seen[part] !== full[part]) every = false;
+        if (every) score += weights[field]!;
+        from = to;
+      }
+      scores[i] = score;
+    }
+    return scores;
   }
 
   remove(doc: number): void {
     if (doc < this.present.length && this.present[doc]) {
       this.present[doc] = 0;
       this.liveCount -= 1;
+      this.ids[doc] = undefined;
+      this.names[doc] = undefined;
+      for (const order of Object.values(this.orders)) order.removedOne();
     }
   }
 

@@ -8,7 +8,7 @@
  */
 
 /** Bumped whenever the layout changes: the index is rebuilt from the feeds rather than migrated. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Tables the catalog owns, dropped when the schema version changes. */
 export const CATALOG_TABLES = [
@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS credentials (
   cost_currency ${t.text},
   cost_base ${t.real},
   updated_at ${t.text} NOT NULL,
+  relevance_terms ${t.text} NOT NULL,
   content_hash ${t.text} NOT NULL${dialect === 'postgres' ? ',\n  search_vector tsvector NOT NULL' : ''}
 );
 CREATE INDEX IF NOT EXISTS credentials_name ON credentials (name_key, id);
