@@ -1,4 +1,4 @@
-import type { MemoryIndex } from './memoryIndex.js';
+import type { MemoryIndex, OrderName } from './memoryIndex.js';
 import { compareText } from './memoryOrder.js';
 import { MISSING_LAST_ASC, MISSING_LAST_DESC } from './sqlSchema.js';
 import type { PageRequest, PageRow, SortKeys } from './store.js';
@@ -26,8 +26,6 @@ export interface PageMatches {
 const MISSING_ASC = Number(MISSING_LAST_ASC);
 const MISSING_DESC = Number(MISSING_LAST_DESC);
 const BEST_SCORE = 7;
-
-type OrderName = 'name' | 'cost' | 'hours' | 'updated';
 
 /** Whether a page is better walked from the cursor than picked from a scan of every match. */
 const walkPays = (matches: number, total: number, limit: number) => matches * matches > 2 * limit * total;

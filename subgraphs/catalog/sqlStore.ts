@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { durationToHours } from '../../schema/index.js';
 import { BASE_CURRENCY, type CurrencyRates } from './currency.js';
-import { MemoryIndex, type MemoryRow } from './memoryIndex.js';
+import { MemoryIndex, type MemoryRow, type OrderName } from './memoryIndex.js';
 import { pickPage } from './memoryPage.js';
-import { buckets, FACET_COLUMNS, isUnfiltered, matchWhere, pageSql } from './searchSql.js';
+import { buckets, FACET_COLUMNS, isUnfiltered, matchWhere, ORDER_SQL, pageSql } from './searchSql.js';
 import { type IndexedCredential, skillKeys } from './skills.js';
 import { Mutex, type SqlDatabase, type SqlQueryable, type SqlValue } from './sqlDatabase.js';
 import { CATALOG_TABLES, SCHEMA_VERSION, schemaSql } from './sqlSchema.js';
@@ -38,6 +38,8 @@ const CACHED_TOP = 1000;
 const CHANGES_KEPT = 100_000;
 /** Changes beyond which the memory index reloads whole rather than replaying them. */
 const REPLAY_LIMIT = 50_000;
+/** Docs read at a time when the memory index loads whole. */
+const LOAD_RANGE = 20_000;
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
@@ -572,7 +574,17 @@ export class SqlCatalogStore implements CatalogStore {
       (oldest?.version == null || Number(oldest.version) <= this.memory.version + 1);
     if (!replayable) {
       const fresh = new MemoryIndex();
-      for (const row of await this.memoryRows(reads, null)) fresh.add(row);
+      // In ranges of docs: a million rows read at once would be gigabytes of short-lived objects.
+      const last = await reads.get<{ doc: number | null }>('SELECT max(doc) AS doc FROM credentials');
+      for (let from = 0; from <= Number(last?.doc ?? -1); from += LOAD_RANGE) {
+        for (const row of await this.memoryRows(reads, { from, to: from + LOAD_RANGE })) fresh.add(row);
+      }
+      for (const [kind, order] of Object.entries(ORDER_SQL)) {
+        fresh.loadOrder(
+          kind as OrderName,
+          await reads.numbers(`SELECT doc FROM credentials c ORDER BY ${order}`),
+        );
+      }
       this.memory = fresh;
     } else {
       const changes = await reads.all<{ doc: number; added: number }>(
@@ -596,10 +608,14 @@ export class SqlCatalogStore implements CatalogStore {
     return version;
   }
 
-  /** The memory index's fields of the given docs (every doc when null), read from the database. */
-  private async memoryRows(reads: SqlQueryable, docs: number[] | null): Promise<MemoryRow[]> {
-    const where = docs ? `WHERE doc IN (${placeholders(docs.length)})` : '';
-    const params = docs ?? [];
+  /** The memory index's fields of the given docs (a list, or a range), read from the database. */
+  private async memoryRows(
+    reads: SqlQueryable,
+    docs: number[] | { from: number; to: number },
+  ): Promise<MemoryRow[]> {
+    const [where, params] = Array.isArray(docs)
+      ? [`WHERE doc IN (${placeholders(docs.length)})`, docs]
+      : ['WHERE doc >= ? AND doc < ?', [docs.from, docs.to]];
     const rows = await reads.all<{
       doc: number;
       id: string;

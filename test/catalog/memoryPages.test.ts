@@ -12,7 +12,8 @@ import { BACKENDS, type BackendLocation, backendLocation } from './backends.js';
 /**
  * Pages are picked in memory (memoryPage.ts); the keyset SQL of searchSql.pageSql is the reference they must equal,
  * row for row and key for key, at every cursor — also while writes rewrite, add and remove credentials between
- * pages (and SQLite hands the rowids of removed credentials to new ones).
+ * pages (and SQLite hands the rowids of removed credentials to new ones). Counts, from the memory index's
+ * bitsets, postings and sort orders, must equal the SQL's count all along too.
  */
 const rates = parseCurrencyRates(null);
 
@@ -37,15 +38,24 @@ interface Case {
   sort: { field: SortField; direction: SortDirection };
 }
 
-const sorts: Array<Case['sort']> = (['RELEVANCE', 'NAME', 'COST', 'DURATION', 'UPDATED_AT'] as const).flatMap(
-  (field) =>
-    field === 'RELEVANCE'
-      ? [{ field, direction: 'ASC' as const }]
-      : (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })),
+const sorts: Array<Case['sort']> = (['RELEVANCE', 'NAME', 'COST', 'DURATION', 'UPDATED_AT'] as const).flatMap<
+  Case['sort']
+>((field) =>
+  field === 'RELEVANCE'
+    ? [{ field, direction: 'ASC' as const }]
+    : (['ASC', 'DESC'] as const).map((direction) => ({ field, direction })),
 );
 const matches: Array<Omit<Case, 'sort'>> = [
   { name: 'everything' },
   { name: 'a filter', filter: { sectors: ['HEALTHCARE'], maxCost: 600 } },
+  { name: 'types and sectors', filter: { credentialTypes: ['BADGE', 'COURSE'], sectors: ['TECHNOLOGY'] } },
+  { name: 'issuers and a level', filter: { issuers: ['delta:org:1', 'delta:org:4'], levels: ['ADVANCED'] } },
+  { name: 'a skill and a language', filter: { skills: ['Firewalls', 'AWS'], languages: ['en'] } },
+  { name: 'ranges', filter: { maxDurationHours: 60, updatedSince: '2026-02-01T00:00:00Z', maxCost: 400 } },
+  {
+    name: 'a price in euros',
+    filter: { maxCost: 300, currency: 'EUR', deliveryModes: ['ONLINE', 'BLENDED'] },
+  },
   { name: 'a text query', query: 'security' },
   { name: 'two words, one typed in part', query: 'cloud archit' },
   { name: 'text matching issuers', query: 'issuer 2 of delta' },
@@ -78,6 +88,7 @@ describe.each(BACKENDS)('pages picked in memory (%s)', (backend) => {
       const request: PageRequest = { match, sort: testCase.sort, after, limit: 6 };
       const fromMemory = await store.searchPage(request);
       expect(fromMemory).toEqual(await store.pageInSql(request));
+      expect(await store.countMatches(match)).toBe(await store.countInSql(match));
       pages += 1;
       if (fromMemory.length < 6) break;
       after = fromMemory[4]!.keys;

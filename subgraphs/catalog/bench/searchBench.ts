@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -23,7 +24,8 @@ import { syntheticCatalog, syntheticCredential } from './generate.js';
  * --reuse=DIR keeps each index (SQLite in DIR/catalog-SIZE-seedSEED.sqlite, PostgreSQL in the schema
  * catalog_bench_SIZE_SEED) and, when it already holds the whole synthetic catalog, times the mix on it without
  * indexing again: a million credentials take minutes to index, and query work wants many runs over one index.
- * --only=WORD times only the requests whose name contains WORD.
+ * --only=WORD times only the requests whose name contains WORD; --profile=FILE writes a CPU profile of the timed
+ * rounds (not of indexing or loading) to FILE, for Chrome DevTools or `node --cpu-prof`'s readers.
  */
 
 const args = Object.fromEntries(
@@ -38,6 +40,7 @@ const rounds = Number(args.rounds ?? 5);
 const seed = Number(args.seed ?? 42);
 const reuseDir = args.reuse || null;
 const only = args.only || null;
+const profileFile = args.profile || null;
 const databaseUrl = process.env.CATALOG_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const rates = parseCurrencyRates(null);
 
@@ -192,6 +195,26 @@ function usedMemory(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
+/** A CPU profile of what runs until `stop`, written as a .cpuprofile file. */
+async function startProfiler() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the timed rounds in ${file}`);
+    },
+  };
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
@@ -317,9 +340,11 @@ async function benchOne(backend: 'sqlite' | 'postgres', size: number): Promise<F
     const baseline = percentile(lookups, 50);
 
     const ops = (await operations(store)).filter((operation) => !only || operation.name.includes(only));
+    if (ops.length === 0) throw new Error(`no request is named like ${only}`);
     for (const operation of ops) await operation.run();
     const timings: number[] = [];
     const perOp = new Map<Operation, number[]>();
+    const profiler = profileFile ? await startProfiler() : null;
     for (let round = 0; round < rounds; round++) {
       for (const operation of ops) {
         const elapsed = await time(operation.run);
@@ -327,6 +352,7 @@ async function benchOne(backend: 'sqlite' | 'postgres', size: number): Promise<F
         perOp.set(operation, [...(perOp.get(operation) ?? []), elapsed]);
       }
     }
+    if (profiler && profileFile) await profiler.stop(profileFile);
     timings.sort((a, b) => a - b);
     console.log('\n| query | kind | median | × lookup |\n| --- | --- | --- | --- |');
     for (const operation of ops) {
