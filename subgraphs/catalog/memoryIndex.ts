@@ -109,11 +109,11 @@ export class MemoryIndex {
   private docs = 0;
   private liveCount = 0;
   /**
-   * The terms of the fields relevance weighs, per doc: from `relevanceStart`, the name's, then the skills', then
-   * the issuer's (each without repeats), each field ending at the offset in `relevanceEnds` (three per doc).
+   * The terms of the fields relevance weighs, per doc, from `relevanceStart` on in `relevanceData`: the number of
+   * the name's terms, of the skills' and of the issuer's, then those terms (each field's without repeats). One run
+   * a doc, counts and terms together: scoring many docs is bound by memory reads, one cache line a doc here.
    */
   private relevanceStart = new Int32Array(0);
-  private relevanceEnds = new Uint16Array(0);
   private relevanceData = new Uint32Array(0);
   private relevanceLength = 0;
   /** Docs by value, for the fields with few values; `live` holds every doc in the index under code 0. */
@@ -183,6 +183,22 @@ export class MemoryIndex {
       },
       (doc) => !Number.isNaN(column()[doc]!),
     );
+  }
+
+  /**
+   * Lets go of the room arrays grew into beyond what they hold (up to an eighth more is kept for what comes
+   * next): after a whole load, the doubling that loaded it may have left a column half empty.
+   */
+  trim(): void {
+    const trimmed = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(
+      array: T,
+      used: number,
+    ): T =>
+      array.length > used + (used >>> 3) + 1024 ? (array.slice(0, used + (used >>> 3) + 1024) as T) : array;
+    this.languageData = trimmed(this.languageData, this.languageLength);
+    this.skillKeys = trimmed(this.skillKeys, this.skillLength);
+    this.skillNames = trimmed(this.skillNames, this.skillLength);
+    this.relevanceData = trimmed(this.relevanceData, this.relevanceLength);
   }
 
   /** Sets a sort order whole: every doc of the index, in that order (see DocOrder.load). */
@@ -257,7 +273,6 @@ export class MemoryIndex {
     this.skillStart = grow(this.skillStart, size);
     this.skillCount = grow(this.skillCount, size);
     this.relevanceStart = grow(this.relevanceStart, size);
-    this.relevanceEnds = grow(this.relevanceEnds, this.present.length * RELEVANCE_FIELDS.length);
   }
 
   add(row: MemoryRow): void {
@@ -331,11 +346,11 @@ export class MemoryIndex {
   private addRelevanceTerms(doc: number, text: string): void {
     const fields = RELEVANCE_FIELDS.length;
     const start = this.relevanceLength;
-    this.relevanceData = grow(this.relevanceData, start + text.length + 1);
+    this.relevanceData = grow(this.relevanceData, start + fields + text.length + 1);
     const data = this.relevanceData;
     const terms = this.dictionaries.term;
-    let at = start;
-    let fieldStart = start;
+    let at = start + fields;
+    let fieldStart = at;
     let field = 0;
     let wordStart = 0;
     // Terms are separated by spaces, fields by line breaks (see relevanceTermsText); a field keeps each term once.
@@ -350,12 +365,11 @@ export class MemoryIndex {
       }
       wordStart = i + 1;
       if (char === 10 && field < fields) {
-        // Offsets within the doc's run: a doc's fields together hold fewer than 65,536 distinct terms.
-        this.relevanceEnds[doc * fields + field++] = Math.min(at - start, 0xffff);
+        data[start + field++] = at - fieldStart;
         fieldStart = at;
       }
     }
-    while (field < fields) this.relevanceEnds[doc * fields + field++] = Math.min(at - start, 0xffff);
+    while (field < fields) data[start + field++] = 0;
     this.relevanceStart[doc] = start;
     this.relevanceLength = at;
   }
@@ -391,38 +405,37 @@ export class MemoryIndex {
     }
     const full = new Uint32Array(width);
     for (let word = 0; word < words; word++) full[word >>> 5]! |= 1 << (word & 31);
-    const weights = [4, 2, 1];
     const fields = RELEVANCE_FIELDS.length;
     const scores = new Uint8Array(docs.length);
     const data = this.relevanceData;
-    const ends = this.relevanceEnds;
+    const starts = this.relevanceStart;
     if (width === 1) {
       // Queries of up to 32 words, that is all but pathological ones: one mask a term.
-      const all = full[0]!;
+      const all = full[0]! | 0;
+      const wordMasks = new Int32Array(masks);
       for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i]!;
-        const start = this.relevanceStart[doc]!;
-        let from = start;
-        let score = 0;
-        for (let field = 0; field < fields; field++) {
-          const to = start + ends[doc * fields + field]!;
-          let seen = 0;
-          for (let at = from; at < to; at++) seen |= masks[data[at]!]!;
-          if (seen >>> 0 === all) score += weights[field]!;
-          from = to;
-        }
-        scores[i] = score;
+        const start = starts[docs[i]!]!;
+        const nameEnd = start + fields + data[start]!;
+        const skillsEnd = nameEnd + data[start + 1]!;
+        const issuerEnd = skillsEnd + data[start + 2]!;
+        let name = 0;
+        let skills = 0;
+        let issuer = 0;
+        for (let at = start + fields; at < nameEnd; at++) name |= wordMasks[data[at]!]!;
+        for (let at = nameEnd; at < skillsEnd; at++) skills |= wordMasks[data[at]!]!;
+        for (let at = skillsEnd; at < issuerEnd; at++) issuer |= wordMasks[data[at]!]!;
+        scores[i] = (name === all ? 4 : 0) + (skills === all ? 2 : 0) + (issuer === all ? 1 : 0);
       }
       return scores;
     }
     const seen = new Uint32Array(width);
+    const weights = [4, 2, 1];
     for (let i = 0; i < docs.length; i++) {
-      const doc = docs[i]!;
-      const start = this.relevanceStart[doc]!;
-      let from = start;
+      const start = starts[docs[i]!]!;
+      let from = start + fields;
       let score = 0;
       for (let field = 0; field < fields; field++) {
-        const to = start + ends[doc * fields + field]!;
+        const to = from + data[start + field]!;
         seen.fill(0);
         for (let at = from; at < to; at++) {
           const base = data[at]! * width;

@@ -579,6 +579,7 @@ export class SqlCatalogStore implements CatalogStore {
       for (let from = 0; from <= Number(last?.doc ?? -1); from += LOAD_RANGE) {
         for (const row of await this.memoryRows(reads, { from, to: from + LOAD_RANGE })) fresh.add(row);
       }
+      fresh.trim();
       for (const [kind, order] of Object.entries(ORDER_SQL)) {
         fresh.loadOrder(
           kind as OrderName,
