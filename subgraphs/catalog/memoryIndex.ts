@@ -1,5 +1,10 @@
 import type { CurrencyRates } from './currency.js';
+import { docsOf, intersect, ValueBitsets } from './memoryBitsets.js';
+import { compareText, DocOrder } from './memoryOrder.js';
+import { Postings } from './memoryPostings.js';
 import type { FacetCount, FacetName, NormalizedFilter } from './store.js';
+import type { TextQuery } from './text.js';
+import { RELEVANCE_FIELDS } from './textIndex.js';
 
 /**
  * A columnar copy of the index's filter and facet fields, in memory, so that counting a search's matches and
@@ -8,12 +13,18 @@ import type { FacetCount, FacetName, NormalizedFilter } from './store.js';
  * to (see `credential_changes`), so replicas sharing a PostgreSQL index each keep theirs current.
  *
  * Rows are addressed by `doc`; a changed credential gets a new doc, so arrays only grow and a removed doc is
- * simply marked absent.
+ * simply marked absent (its strings are let go).
+ *
+ * It also holds each credential's id and name key, and the sort orders built on them (see DocOrder), so that the
+ * page of a search is picked here too, among the same matches its counts come from.
  */
 
 /** The fields of one stored credential version that filters and facets read. */
 export interface MemoryRow {
   doc: number;
+  id: string;
+  /** The lower-cased name that name order sorts by. */
+  nameKey: string;
   credentialType: string;
   level: string | null;
   deliveryMode: string | null;
@@ -24,11 +35,16 @@ export interface MemoryRow {
   costCurrency: string | null;
   costBase: number | null;
   updatedAt: string;
+  /** The name's, skills' and issuer's index terms (see relevanceTermsText). */
+  relevanceTerms: string;
   sectors: string[];
   languages: string[];
   /** Every skill key the credential is found under, with the primary key's name (null for the others). */
   skills: Array<{ key: string; primaryName: string | null }>;
 }
+
+/** The sort orders the memory index keeps (see DocOrder). */
+export type OrderName = 'name' | 'cost' | 'hours' | 'updated';
 
 /** Strings to small integers and back; code 0 stands for null. */
 class Dictionary {
@@ -53,7 +69,7 @@ class Dictionary {
 
 const MAX_SECTORS = 32;
 
-function grow<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(
+function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(
   array: T,
   size: number,
   fill?: number,
@@ -92,6 +108,41 @@ export class MemoryIndex {
   private skillLength = 0;
   private docs = 0;
   private liveCount = 0;
+  /**
+   * The terms of the fields relevance weighs, per doc, from `relevanceStart` on in `relevanceData`: the number of
+   * the name's terms, of the skills' and of the issuer's, then those terms (each field's without repeats). One run
+   * a doc, counts and terms together: scoring many docs is bound by memory reads, one cache line a doc here.
+   */
+  private relevanceStart = new Int32Array(0);
+  private relevanceData = new Uint32Array(0);
+  private relevanceLength = 0;
+  /** Docs by value, for the fields with few values; `live` holds every doc in the index under code 0. */
+  private readonly bits = {
+    live: new ValueBitsets(),
+    type: new ValueBitsets(),
+    level: new ValueBitsets(),
+    mode: new ValueBitsets(),
+    provider: new ValueBitsets(),
+    sector: new ValueBitsets(),
+    language: new ValueBitsets(),
+  };
+  private readonly issuerPostings = new Postings();
+  private readonly skillPostings = new Postings();
+  /** Every live doc, ascending, while no doc comes or goes. */
+  private live: Int32Array | null = null;
+  private ids: Array<string | undefined> = [];
+  private names: Array<string | undefined> = [];
+
+  /** The sort orders, ascending, each ending with the id: (name key, id), (price in USD, id), (hours, id), (updated, id). */
+  private readonly orders: Record<OrderName, DocOrder> = {
+    name: new DocOrder(
+      (a, b) => compareText(this.names[a]!, this.names[b]!) || compareText(this.ids[a]!, this.ids[b]!),
+      () => true,
+    ),
+    cost: this.numericOrder(() => this.costBase),
+    hours: this.numericOrder(() => this.hours),
+    updated: this.numericOrder(() => this.updated),
+  };
 
   private readonly dictionaries = {
     type: new Dictionary(),
@@ -104,10 +155,102 @@ export class MemoryIndex {
     language: new Dictionary(),
     skill: new Dictionary(),
     skillName: new Dictionary(),
+    term: new Dictionary(),
   };
 
   get size(): number {
     return this.liveCount;
+  }
+
+  /** Docs above every doc: the length a per-doc array needs. */
+  get docLimit(): number {
+    return this.docs;
+  }
+
+  /** An order by a numeric column, missing values (NaN) last, ties by id. */
+  private numericOrder(column: () => Float64Array): DocOrder {
+    return new DocOrder(
+      (a, b) => {
+        const values = column();
+        const x = values[a]!;
+        const y = values[b]!;
+        if (x !== y) {
+          if (Number.isNaN(x)) return Number.isNaN(y) ? compareText(this.ids[a]!, this.ids[b]!) : 1;
+          if (Number.isNaN(y)) return -1;
+          return x < y ? -1 : 1;
+        }
+        return compareText(this.ids[a]!, this.ids[b]!);
+      },
+      (doc) => !Number.isNaN(column()[doc]!),
+    );
+  }
+
+  /**
+   * Lets go of the room arrays grew into beyond what they hold (up to an eighth more is kept for what comes
+   * next): after a whole load, the doubling that loaded it may have left a column half empty.
+   */
+  trim(): void {
+    const trimmed = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(
+      array: T,
+      used: number,
+    ): T =>
+      array.length > used + (used >>> 3) + 1024 ? (array.slice(0, used + (used >>> 3) + 1024) as T) : array;
+    this.languageData = trimmed(this.languageData, this.languageLength);
+    this.skillKeys = trimmed(this.skillKeys, this.skillLength);
+    this.skillNames = trimmed(this.skillNames, this.skillLength);
+    this.relevanceData = trimmed(this.relevanceData, this.relevanceLength);
+  }
+
+  /** Sets a sort order whole: every doc of the index, in that order (see DocOrder.load). */
+  loadOrder(kind: OrderName, docs: ArrayLike<number>): void {
+    if (docs.length !== this.liveCount)
+      throw new Error(`the ${kind} order lists ${docs.length} docs, not ${this.liveCount}`);
+    this.orders[kind].load(docs, this.docs);
+  }
+
+  /** A sort order, brought up to date with the index. */
+  order(kind: OrderName): DocOrder {
+    const order = this.orders[kind];
+    order.update(
+      (doc) => this.has(doc),
+      () => this.liveDocs(),
+      this.docs,
+    );
+    return order;
+  }
+
+  /** Every doc in the index, ascending (shared: not to be changed). */
+  liveDocs(): Int32Array {
+    if (!this.live) {
+      const out = new Int32Array(this.liveCount);
+      let found = 0;
+      for (let doc = 0; doc < this.docs; doc++) if (this.present[doc]) out[found++] = doc;
+      this.live = out;
+    }
+    return this.live;
+  }
+
+  idOf(doc: number): string {
+    return this.ids[doc]!;
+  }
+
+  nameKeyOf(doc: number): string {
+    return this.names[doc]!;
+  }
+
+  /** The price in US dollars; NaN when there is none (or no rate for its currency). */
+  costBaseOf(doc: number): number {
+    return this.costBase[doc]!;
+  }
+
+  /** NaN when unknown. */
+  hoursOf(doc: number): number {
+    return this.hours[doc]!;
+  }
+
+  /** Milliseconds since the epoch. */
+  updatedOf(doc: number): number {
+    return this.updated[doc]!;
   }
 
   private ensure(doc: number): void {
@@ -129,13 +272,20 @@ export class MemoryIndex {
     this.languageCount = grow(this.languageCount, size);
     this.skillStart = grow(this.skillStart, size);
     this.skillCount = grow(this.skillCount, size);
+    this.relevanceStart = grow(this.relevanceStart, size);
   }
 
   add(row: MemoryRow): void {
     const { doc } = row;
     this.ensure(doc);
-    if (!this.present[doc]) this.liveCount += 1;
+    if (!this.present[doc]) {
+      this.liveCount += 1;
+      for (const order of Object.values(this.orders)) order.added(doc);
+    }
     this.present[doc] = 1;
+    this.live = null;
+    this.ids[doc] = row.id;
+    this.names[doc] = row.nameKey;
     this.docs = Math.max(this.docs, doc + 1);
     const d = this.dictionaries;
     this.type[doc] = d.type.code(row.credentialType);
@@ -143,6 +293,7 @@ export class MemoryIndex {
     this.mode[doc] = d.mode.code(row.deliveryMode);
     this.provider[doc] = d.provider.code(row.provider);
     this.issuer[doc] = d.issuer.code(row.issuerId);
+    this.issuerPostings.add(this.issuer[doc]!, doc);
     this.currency[doc] = d.currency.code(row.costCurrency);
     this.hours[doc] = row.estimatedHours ?? Number.NaN;
     this.costAmount[doc] = row.costAmount ?? Number.NaN;
@@ -166,15 +317,151 @@ export class MemoryIndex {
     this.skillCount[doc] = row.skills.length;
     for (const skill of row.skills) {
       this.skillKeys[this.skillLength] = d.skill.code(skill.key);
+      this.skillPostings.add(this.skillKeys[this.skillLength]!, doc);
       this.skillNames[this.skillLength] = d.skillName.code(skill.primaryName);
       this.skillLength += 1;
     }
+    this.addRelevanceTerms(doc, row.relevanceTerms);
+    this.markBits(doc, true);
+  }
+
+  /** Sets (or clears) a doc's bit in the bitset of each of its values. */
+  private markBits(doc: number, on: boolean): void {
+    const mark = (bitsets: ValueBitsets, code: number) =>
+      on ? bitsets.set(code, doc) : bitsets.clear(code, doc);
+    if (on) for (const bitsets of Object.values(this.bits)) bitsets.ensure(doc + 1);
+    mark(this.bits.live, 0);
+    mark(this.bits.type, this.type[doc]!);
+    mark(this.bits.level, this.level[doc]!);
+    mark(this.bits.mode, this.mode[doc]!);
+    mark(this.bits.provider, this.provider[doc]!);
+    for (let mask = this.sectorMask[doc]!; mask !== 0; mask &= mask - 1) {
+      mark(this.bits.sector, 32 - Math.clz32(mask & -mask));
+    }
+    const start = this.languageStart[doc]!;
+    for (let i = start; i < start + this.languageCount[doc]!; i++)
+      mark(this.bits.language, this.languageData[i]!);
+  }
+
+  private addRelevanceTerms(doc: number, text: string): void {
+    const fields = RELEVANCE_FIELDS.length;
+    const start = this.relevanceLength;
+    this.relevanceData = grow(this.relevanceData, start + fields + text.length + 1);
+    const data = this.relevanceData;
+    const terms = this.dictionaries.term;
+    let at = start + fields;
+    let fieldStart = at;
+    let field = 0;
+    let wordStart = 0;
+    // Terms are separated by spaces, fields by line breaks (see relevanceTermsText); a field keeps each term once.
+    for (let i = 0; i <= text.length; i++) {
+      const char = i < text.length ? text.charCodeAt(i) : 10;
+      if (char !== 32 && char !== 10) continue;
+      if (i > wordStart) {
+        const code = terms.code(text.slice(wordStart, i));
+        let repeated = false;
+        for (let j = fieldStart; j < at && !repeated; j++) repeated = data[j] === code;
+        if (!repeated) data[at++] = code;
+      }
+      wordStart = i + 1;
+      if (char === 10 && field < fields) {
+        data[start + field++] = at - fieldStart;
+        fieldStart = at;
+      }
+    }
+    while (field < fields) data[start + field++] = 0;
+    this.relevanceStart[doc] = start;
+    this.relevanceLength = at;
+  }
+
+  /**
+   * Each doc's relevance to a text query, as searchSql.sortKeys defines it: 4 when its name holds every word of
+   * the query, plus 2 when its skills do, plus 1 when its issuer's name does. `docs` are matches of the query.
+   */
+  relevance(query: TextQuery, docs: Int32Array): Uint8Array {
+    const words = query.exact.length + 1;
+    const width = Math.ceil(words / 32);
+    const terms = this.dictionaries.term.values;
+    // Which query words each index term satisfies, as bits: the exact words, and the last one (a prefix).
+    const masks = new Uint32Array(terms.length * width);
+    const set = (code: number, word: number) => {
+      masks[code * width + (word >>> 5)]! |= 1 << (word & 31);
+    };
+    query.exact.forEach((term, word) => {
+      const code = this.dictionaries.term.find(term);
+      if (code !== undefined) set(code, word);
+    });
+    const last = words - 1;
+    const { prefix, alternatives, exactOnly } = query.last;
+    if (exactOnly) {
+      const code = this.dictionaries.term.find(prefix);
+      if (code !== undefined) set(code, last);
+    } else {
+      for (let code = 1; code < terms.length; code++) if (terms[code]!.startsWith(prefix)) set(code, last);
+      for (const term of alternatives) {
+        const code = this.dictionaries.term.find(term);
+        if (code !== undefined) set(code, last);
+      }
+    }
+    const full = new Uint32Array(width);
+    for (let word = 0; word < words; word++) full[word >>> 5]! |= 1 << (word & 31);
+    const fields = RELEVANCE_FIELDS.length;
+    const scores = new Uint8Array(docs.length);
+    const data = this.relevanceData;
+    const starts = this.relevanceStart;
+    if (width === 1) {
+      // Queries of up to 32 words, that is all but pathological ones: one mask a term.
+      const all = full[0]! | 0;
+      const wordMasks = new Int32Array(masks);
+      for (let i = 0; i < docs.length; i++) {
+        const start = starts[docs[i]!]!;
+        const nameEnd = start + fields + data[start]!;
+        const skillsEnd = nameEnd + data[start + 1]!;
+        const issuerEnd = skillsEnd + data[start + 2]!;
+        let name = 0;
+        let skills = 0;
+        let issuer = 0;
+        for (let at = start + fields; at < nameEnd; at++) name |= wordMasks[data[at]!]!;
+        for (let at = nameEnd; at < skillsEnd; at++) skills |= wordMasks[data[at]!]!;
+        for (let at = skillsEnd; at < issuerEnd; at++) issuer |= wordMasks[data[at]!]!;
+        scores[i] = (name === all ? 4 : 0) + (skills === all ? 2 : 0) + (issuer === all ? 1 : 0);
+      }
+      return scores;
+    }
+    const seen = new Uint32Array(width);
+    const weights = [4, 2, 1];
+    for (let i = 0; i < docs.length; i++) {
+      const start = starts[docs[i]!]!;
+      let from = start + fields;
+      let score = 0;
+      for (let field = 0; field < fields; field++) {
+        const to = from + data[start + field]!;
+        seen.fill(0);
+        for (let at = from; at < to; at++) {
+          const base = data[at]! * width;
+          for (let part = 0; part < width; part++) seen[part]! |= masks[base + part]!;
+        }
+        let every = true;
+        for (let part = 0; part < width; part++) if (seen[part] !== full[part]) every = false;
+        if (every) score += weights[field]!;
+        from = to;
+      }
+      scores[i] = score;
+    }
+    return scores;
   }
 
   remove(doc: number): void {
     if (doc < this.present.length && this.present[doc]) {
       this.present[doc] = 0;
+      this.markBits(doc, false);
+      this.live = null;
+      this.issuerPostings.staled(1);
+      this.skillPostings.staled(this.skillCount[doc]!);
       this.liveCount -= 1;
+      this.ids[doc] = undefined;
+      this.names[doc] = undefined;
+      for (const order of Object.values(this.orders)) order.removedOne();
     }
   }
 
@@ -184,11 +471,13 @@ export class MemoryIndex {
 
   /**
    * The docs that pass the filter, among `candidates` (the text matches) or among all docs. Same semantics as
-   * the SQL in searchSql.matchWhere, which pages are read with.
+   * the SQL in searchSql.matchWhere, which pages are read with. The docs to test come from the text matches, the
+   * postings of the issuers or skills asked for, or else every doc; each test is then a pass over them that keeps
+   * those passing (a tight loop a test, rather than a call a test a doc).
    */
   match(filter: NormalizedFilter, rates: CurrencyRates, candidates: ArrayLike<number> | null): Int32Array {
     const d = this.dictionaries;
-    const codes = (dictionary: Dictionary, values: string[]) => {
+    const setOf = (dictionary: Dictionary, values: string[]) => {
       const set = new Uint8Array(dictionary.values.length + 1);
       for (const value of values) {
         const code = dictionary.find(value);
@@ -196,72 +485,142 @@ export class MemoryIndex {
       }
       return set;
     };
-    const tests: Array<(doc: number) => boolean> = [];
-    const inSet = (column: Uint32Array, dictionary: Dictionary, values: string[]) => {
-      if (!values.length) return;
-      const set = codes(dictionary, values);
-      tests.push((doc) => set[column[doc]!] === 1);
-    };
-    inSet(this.type, d.type, filter.credentialTypes);
-    inSet(this.level, d.level, filter.levels);
-    inSet(this.mode, d.mode, filter.deliveryModes);
-    inSet(this.provider, d.provider, filter.providers);
-    inSet(this.issuer, d.issuer, filter.issuers);
-    if (filter.sectors.length) {
-      let mask = 0;
-      for (const sector of filter.sectors) {
-        const code = d.sector.find(sector);
-        if (code !== undefined) mask |= 1 << (code - 1);
+    const codesOf = (dictionary: Dictionary, values: string[]) =>
+      values.map((value) => dictionary.find(value)).filter((code): code is number => code !== undefined);
+    if (this.issuerPostings.worn || this.skillPostings.worn) this.rebuildPostings();
+
+    // Where the docs to test come from: the text matches; else the postings of issuers or skills; else the
+    // bitsets of the fields with few values; else the stretch of a sort order that a range filter leaves; else all.
+    const fewValued: Array<[ValueBitsets, Dictionary, string[]]> = [
+      [this.bits.type, d.type, filter.credentialTypes],
+      [this.bits.level, d.level, filter.levels],
+      [this.bits.mode, d.mode, filter.deliveryModes],
+      [this.bits.provider, d.provider, filter.providers],
+      [this.bits.sector, d.sector, filter.sectors],
+      [this.bits.language, d.language, filter.languages],
+    ];
+    const bitFilters = fewValued.filter(([, , values]) => values.length > 0);
+    let docs: Int32Array;
+    let count: number;
+    let tested = true;
+    if (candidates) {
+      docs = Int32Array.from(candidates);
+      count = keepPresent(docs, docs.length, this.present, this.docs);
+    } else if (filter.skills.length || filter.issuers.length) {
+      const skills = filter.skills.length ? this.skillPostings.docsOf(codesOf(d.skill, filter.skills)) : null;
+      const issuers = filter.issuers.length
+        ? this.issuerPostings.docsOf(codesOf(d.issuer, filter.issuers))
+        : null;
+      docs = skills && issuers ? (skills.length < issuers.length ? skills : issuers) : (skills ?? issuers)!;
+      count = keepPresent(docs, docs.length, this.present, this.docs);
+    } else {
+      // Bitsets: of the values asked for, and of the stretches of sort orders that range filters leave, when they
+      // leave few enough to pay for marking them (or nothing else narrows). Taken in doc order, the passes that
+      // follow read the columns front to back.
+      const sets = bitFilters.map(([bitsets, dictionary, values]) =>
+        bitsets.union(codesOf(dictionary, values)),
+      );
+      const ranges = this.ranges(filter, rates).sort((a, b) => a.to - a.from - (b.to - b.from));
+      for (const [index, range] of ranges.entries()) {
+        if ((sets.length > 0 || index > 0) && range.to - range.from > this.liveCount / 2) continue;
+        const bits = new Uint32Array((this.docs + 31) >>> 5);
+        range.order.markBetween(range.from, range.to, bits);
+        sets.push(bits);
       }
-      tests.push((doc) => (this.sectorMask[doc]! & mask) !== 0);
+      if (sets.length) {
+        const bits = sets[0]!;
+        for (const other of sets.slice(1)) intersect(bits, other);
+        docs = docsOf(bits);
+      } else {
+        docs = this.liveDocs().slice();
+      }
+      count = docs.length;
+      // The bitsets hold only docs in the index, and test those fields exactly.
+      tested = bitFilters.length === 0;
     }
-    if (filter.languages.length) {
-      const set = codes(d.language, filter.languages);
-      tests.push((doc) => {
-        const start = this.languageStart[doc]!;
-        for (let i = start; i < start + this.languageCount[doc]!; i++)
-          if (set[this.languageData[i]!]) return true;
-        return false;
-      });
-    }
+    const inSet = (column: Uint32Array, dictionary: Dictionary, values: string[]) => {
+      if (values.length) count = keepInSet(docs, count, column, setOf(dictionary, values));
+    };
+    inSet(this.issuer, d.issuer, filter.issuers);
     if (filter.skills.length) {
-      const set = codes(d.skill, filter.skills);
-      tests.push((doc) => {
-        const start = this.skillStart[doc]!;
-        for (let i = start; i < start + this.skillCount[doc]!; i++) if (set[this.skillKeys[i]!]) return true;
-        return false;
-      });
+      const set = setOf(d.skill, filter.skills);
+      count = keepAnyOf(docs, count, this.skillStart, this.skillCount, this.skillKeys, set);
     }
+    if (tested) {
+      inSet(this.type, d.type, filter.credentialTypes);
+      inSet(this.level, d.level, filter.levels);
+      inSet(this.mode, d.mode, filter.deliveryModes);
+      inSet(this.provider, d.provider, filter.providers);
+      if (filter.sectors.length) {
+        let mask = 0;
+        for (const sector of filter.sectors) {
+          const code = d.sector.find(sector);
+          if (code !== undefined) mask |= 1 << (code - 1);
+        }
+        count = keepSectors(docs, count, this.sectorMask, mask);
+      }
+      if (filter.languages.length) {
+        const set = setOf(d.language, filter.languages);
+        count = keepAnyOf(docs, count, this.languageStart, this.languageCount, this.languageData, set);
+      }
+    }
+    if (filter.maxDurationHours !== null)
+      count = keepAtMost(docs, count, this.hours, filter.maxDurationHours);
+    if (filter.updatedSince) count = keepAtLeast(docs, count, this.updated, Date.parse(filter.updatedSince));
+    if (filter.maxCost) {
+      const { amount, currency } = filter.maxCost;
+      const code = d.currency.find(currency) ?? -1;
+      const columns = { costAmount: this.costAmount, costBase: this.costBase, currency: this.currency };
+      count = keepCost(docs, count, columns, amount, code, rates.rate(currency));
+    }
+    return docs.subarray(0, count);
+  }
+
+  /**
+   * The stretches of sort orders where the docs that range filters (hours, price, update time) let through lie
+   * together. A price filter's matches all have a price in USD of at most its bound in USD, also those in the
+   * filter's own currency, which compare as they are (a dearer price never converts to less): the stretch holds
+   * them all, and the passes then test exactly.
+   */
+  private ranges(
+    filter: NormalizedFilter,
+    rates: CurrencyRates,
+  ): Array<{ from: number; to: number; order: DocOrder }> {
+    const ranges: Array<{ from: number; to: number; order: DocOrder }> = [];
     if (filter.maxDurationHours !== null) {
       const max = filter.maxDurationHours;
-      tests.push((doc) => this.hours[doc]! <= max);
+      const order = this.order('hours');
+      ranges.push({ from: 0, to: order.firstAfter((doc) => !(this.hours[doc]! <= max), false), order });
     }
-    if (filter.maxCost) {
-      const { amount: max, currency } = filter.maxCost;
-      const code = d.currency.find(currency) ?? -1;
-      const rate = rates.rate(currency);
-      const bound = rate === null ? Number.NaN : max * rate;
-      tests.push((doc) => {
-        const amount = this.costAmount[doc]!;
-        if (Number.isNaN(amount)) return false;
-        if (this.currency[doc] === code) return amount <= max;
-        return rate === null ? amount === 0 : this.costBase[doc]! <= bound;
-      });
+    const rate = filter.maxCost ? rates.rate(filter.maxCost.currency) : null;
+    if (filter.maxCost && rate !== null) {
+      const bound = filter.maxCost.amount * rate;
+      const order = this.order('cost');
+      ranges.push({ from: 0, to: order.firstAfter((doc) => !(this.costBase[doc]! <= bound), false), order });
     }
     if (filter.updatedSince) {
       const since = Date.parse(filter.updatedSince);
-      tests.push((doc) => this.updated[doc]! >= since);
+      const order = this.order('updated');
+      ranges.push({
+        from: order.firstAfter((doc) => this.updated[doc]! >= since, false),
+        to: order.size,
+        order,
+      });
     }
-    const out = new Int32Array(candidates ? candidates.length : this.liveCount);
-    let found = 0;
-    const consider = (doc: number) => {
-      if (doc >= this.docs || !this.present[doc]) return;
-      for (const test of tests) if (!test(doc)) return;
-      out[found++] = doc;
-    };
-    if (candidates) for (let i = 0; i < candidates.length; i++) consider(candidates[i]!);
-    else for (let doc = 0; doc < this.docs; doc++) consider(doc);
-    return out.subarray(0, found);
+    return ranges;
+  }
+
+  /** The lists of docs by issuer and by skill, anew from the columns, without the entries of removed docs. */
+  private rebuildPostings(): void {
+    this.issuerPostings.clear();
+    this.skillPostings.clear();
+    for (let doc = 0; doc < this.docs; doc++) {
+      if (!this.present[doc]) continue;
+      this.issuerPostings.add(this.issuer[doc]!, doc);
+      const start = this.skillStart[doc]!;
+      for (let i = start; i < start + this.skillCount[doc]!; i++)
+        this.skillPostings.add(this.skillKeys[i]!, doc);
+    }
   }
 
   /** Counts of `docs` by a facet, ordered as the SQL would: count descending, then value. */
@@ -273,19 +632,26 @@ export class MemoryIndex {
     limit?: number,
   ): FacetCount[] {
     const d = this.dictionaries;
-    const ranked = (counts: Map<string, number>, labels?: Map<string, string>) => {
-      const list: FacetCount[] = [...counts]
-        .filter(([, count]) => count > 0)
-        .map(([value, count]) =>
-          labels ? { value, count, label: labels.get(value) ?? null } : { value, count },
-        );
-      list.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-      return limit === undefined ? list : list.slice(0, limit);
-    };
+    const ranked = (
+      counts: Float64Array,
+      valueAt: (code: number) => string,
+      labelOf?: (code: number) => string | null,
+    ): FacetCount[] =>
+      rankCounts(counts, valueAt, limit).map((code) => {
+        const value = valueAt(code);
+        const count = counts[code]!;
+        return labelOf ? { value, count, label: labelOf(code) } : { value, count };
+      });
     const byColumn = (column: Uint32Array, dictionary: Dictionary) => {
       const counts = new Float64Array(dictionary.values.length);
-      for (const doc of docs) counts[column[doc]!]! += 1;
-      return ranked(new Map(dictionary.values.map((value, code) => [value ?? 'UNKNOWN', counts[code]!])));
+      for (let i = 0; i < docs.length; i++) counts[column[docs[i]!]!]! += 1;
+      // Missing values count as UNKNOWN, together with any value that is UNKNOWN itself (as the SQL groups them).
+      const unknown = dictionary.find('UNKNOWN');
+      if (unknown !== undefined) {
+        counts[unknown]! += counts[0]!;
+        counts[0] = 0;
+      }
+      return ranked(counts, (code) => dictionary.values[code] ?? 'UNKNOWN');
     };
     switch (facet) {
       case 'credentialTypes':
@@ -300,7 +666,8 @@ export class MemoryIndex {
         return byColumn(this.issuer, d.issuer);
       case 'sectors': {
         const counts = new Float64Array(MAX_SECTORS);
-        for (const doc of docs) {
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i]!;
           let mask = this.sectorMask[doc]!;
           while (mask) {
             const bit = 31 - Math.clz32(mask);
@@ -308,7 +675,7 @@ export class MemoryIndex {
             mask &= ~(1 << bit);
           }
         }
-        return ranked(new Map(d.sector.values.slice(1).map((value, bit) => [value!, counts[bit]!])));
+        return ranked(counts, (bit) => d.sector.values[bit + 1]!);
       }
       case 'languages': {
         const counts = new Float64Array(d.language.values.length);
@@ -316,9 +683,7 @@ export class MemoryIndex {
           const start = this.languageStart[doc]!;
           for (let i = start; i < start + this.languageCount[doc]!; i++) counts[this.languageData[i]!]! += 1;
         }
-        return ranked(
-          new Map(d.language.values.slice(1).map((value, index) => [value!, counts[index + 1]!])),
-        );
+        return ranked(counts, (code) => d.language.values[code]!);
       }
       case 'skills': {
         const counts = new Float64Array(d.skill.values.length);
@@ -331,21 +696,24 @@ export class MemoryIndex {
             const key = this.skillKeys[i]!;
             counts[key]! += 1;
             const current = names[key]!;
-            if (current === 0 || d.skillName.values[name]! > d.skillName.values[current]!) names[key] = name;
+            // The label is the greatest primary name (SQL's max(primary_name)), in byte order.
+            if (
+              current !== name &&
+              (current === 0 || compareText(d.skillName.values[name]!, d.skillName.values[current]!) > 0)
+            ) {
+              names[key] = name;
+            }
           }
         }
-        const labels = new Map<string, string>();
-        const entries = new Map<string, number>();
-        for (let key = 1; key < counts.length; key++) {
-          if (counts[key]! === 0) continue;
-          entries.set(d.skill.values[key]!, counts[key]!);
-          labels.set(d.skill.values[key]!, d.skillName.values[names[key]!]!);
-        }
-        return ranked(entries, labels);
+        return ranked(
+          counts,
+          (key) => d.skill.values[key]!,
+          (key) => d.skillName.values[names[key]!]!,
+        );
       }
       case 'durations': {
         const names = ['UNDER_10_HOURS', '10_TO_40_HOURS', '40_TO_120_HOURS', '120_HOURS_OR_MORE', 'UNKNOWN'];
-        const counts = [0, 0, 0, 0, 0];
+        const counts = new Float64Array(5);
         for (const doc of docs) {
           const hours = this.hours[doc]!;
           counts[Number.isNaN(hours) ? 4 : hours < 10 ? 0 : hours < 40 ? 1 : hours < 120 ? 2 : 3]! += 1;
@@ -362,7 +730,7 @@ export class MemoryIndex {
           'OTHER_CURRENCY',
           'UNKNOWN',
         ];
-        const counts = [0, 0, 0, 0, 0, 0, 0];
+        const counts = new Float64Array(7);
         const code = d.currency.find(currency) ?? -1;
         const rate = rates.rate(currency);
         for (const doc of docs) {
@@ -397,4 +765,151 @@ export class MemoryIndex {
       }
     }
   }
+}
+
+/**
+ * The codes with a count, ordered as the SQL orders facet values (count descending, then value in byte order),
+ * the first `limit` of them when given. With many values (issuers: one a few credentials), only the best few are
+ * sorted: the limit-th count is found first, and values below it never compared.
+ */
+export function rankCounts(
+  counts: Float64Array,
+  valueAt: (code: number) => string,
+  limit?: number,
+): number[] {
+  const order = (a: number, b: number) => counts[b]! - counts[a]! || compareText(valueAt(a), valueAt(b));
+  if (limit === undefined) {
+    const codes: number[] = [];
+    for (let code = 0; code < counts.length; code++) if (counts[code]! > 0) codes.push(code);
+    return codes.sort(order);
+  }
+  if (limit <= 0) return [];
+  // The limit-th greatest count, from a histogram of the counts (whole numbers, at most the matches).
+  let most = 0;
+  for (let code = 0; code < counts.length; code++) if (counts[code]! > most) most = counts[code]!;
+  if (most === 0) return [];
+  const histogram = new Uint32Array(most + 1);
+  for (let code = 0; code < counts.length; code++) histogram[counts[code]!]! += 1;
+  let threshold = most;
+  let better = 0;
+  while (threshold > 1 && better + histogram[threshold]! < limit) better += histogram[threshold--]!;
+  const chosen: number[] = [];
+  for (let code = 0; code < counts.length; code++) if (counts[code]! > threshold) chosen.push(code);
+  // Values at the threshold compete for the places left, by value: keep the smallest few.
+  const places = limit - chosen.length;
+  const tied: string[] = [];
+  const tiedCodes: number[] = [];
+  for (let code = 0; code < counts.length && places > 0; code++) {
+    if (counts[code]! !== threshold) continue;
+    const value = valueAt(code);
+    if (tied.length === places && compareText(value, tied[places - 1]!) >= 0) continue;
+    let at = tied.length === places ? places - 1 : tied.length;
+    while (at > 0 && compareText(tied[at - 1]!, value) > 0) {
+      tied[at] = tied[at - 1]!;
+      tiedCodes[at] = tiedCodes[at - 1]!;
+      at -= 1;
+    }
+    tied[at] = value;
+    tiedCodes[at] = code;
+  }
+  return [...chosen, ...tiedCodes].sort(order);
+}
+
+// The passes of MemoryIndex.match: each keeps, in place, the first `count` docs that pass its test, and answers
+// how many it kept.
+
+function keepPresent(docs: Int32Array, count: number, present: Uint8Array, limit: number): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    if (doc < limit && present[doc] === 1) docs[kept++] = doc;
+  }
+  return kept;
+}
+
+function keepInSet(docs: Int32Array, count: number, column: Uint32Array, set: Uint8Array): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    if (set[column[doc]!] === 1) docs[kept++] = doc;
+  }
+  return kept;
+}
+
+function keepSectors(docs: Int32Array, count: number, masks: Uint32Array, mask: number): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    if ((masks[doc]! & mask) !== 0) docs[kept++] = doc;
+  }
+  return kept;
+}
+
+/** Docs with any of a set of values in a list-valued field (languages, skills). */
+function keepAnyOf(
+  docs: Int32Array,
+  count: number,
+  starts: Int32Array,
+  lengths: Uint8Array | Uint32Array,
+  values: Uint32Array,
+  set: Uint8Array,
+): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    const start = starts[doc]!;
+    const end = start + lengths[doc]!;
+    for (let at = start; at < end; at++) {
+      if (set[values[at]!] === 1) {
+        docs[kept++] = doc;
+        break;
+      }
+    }
+  }
+  return kept;
+}
+
+/** Docs whose value is at most `max` (a missing value, NaN, is not). */
+function keepAtMost(docs: Int32Array, count: number, column: Float64Array, max: number): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    if (column[doc]! <= max) docs[kept++] = doc;
+  }
+  return kept;
+}
+
+function keepAtLeast(docs: Int32Array, count: number, column: Float64Array, min: number): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    if (column[doc]! >= min) docs[kept++] = doc;
+  }
+  return kept;
+}
+
+/**
+ * Docs costing at most `max` in the filter's currency: prices in that currency as they are, others through the
+ * rate table (their price in USD against `max` in USD), and, when the table lacks the currency, only free ones.
+ */
+function keepCost(
+  docs: Int32Array,
+  count: number,
+  columns: { costAmount: Float64Array; costBase: Float64Array; currency: Uint32Array },
+  max: number,
+  currencyCode: number,
+  rate: number | null,
+): number {
+  const { costAmount, costBase, currency } = columns;
+  const bound = rate === null ? Number.NaN : max * rate;
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    const amount = costAmount[doc]!;
+    if (Number.isNaN(amount)) continue;
+    const passes =
+      currency[doc] === currencyCode ? amount <= max : rate === null ? amount === 0 : costBase[doc]! <= bound;
+    if (passes) docs[kept++] = doc;
+  }
+  return kept;
 }

@@ -42,6 +42,14 @@ function queryable(client: pg.Pool | pg.PoolClient): SqlQueryable {
     exec: async (sql: string) => {
       await client.query(sql);
     },
+    numbers: async (sql: string, params: readonly SqlValue[] = []) => {
+      const result = await client.query<unknown[]>({
+        text: numbered(sql),
+        values: params as unknown[],
+        rowMode: 'array',
+      });
+      return result.rows.map((row) => Number(row[0]));
+    },
   };
 }
 
@@ -63,6 +71,7 @@ export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
   private readonly writes = new Mutex();
+  private readonly snapshots = new Mutex();
   private readonly queries: SqlQueryable;
 
   constructor(
@@ -99,6 +108,27 @@ export class PostgresDatabase implements SqlDatabase {
   }
   exec(sql: string): Promise<void> {
     return this.queries.exec(sql);
+  }
+
+  numbers(sql: string, params?: readonly SqlValue[]): Promise<number[]> {
+    return this.queries.numbers(sql, params);
+  }
+
+  snapshot<T>(work: (reads: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.snapshots.run(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const result = await work(queryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
   }
 
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {

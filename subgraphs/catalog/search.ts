@@ -87,6 +87,19 @@ const isCursorState = (value: unknown): value is CursorState =>
   Array.isArray((value as CursorState).k) &&
   (value as CursorState).k.every((key) => typeof key === 'number' || typeof key === 'string');
 
+/** Whether cursor keys have the types of the sort's keys (see searchSql.sortKeys): a relevance tier, then text or a number, then the id. */
+function cursorKeysFit(keys: SortKeys, field: SortField, hasText: boolean): boolean {
+  const value = field === 'COST' || field === 'DURATION' ? 'number' : 'string';
+  const expected = field === 'RELEVANCE' && hasText ? ['number', 'string', 'string'] : [value, 'string'];
+  if (keys.length !== expected.length || keys.some((key, index) => typeof key !== expected[index]))
+    return false;
+  if (field === 'RELEVANCE' && hasText) {
+    const tier = keys[0] as number;
+    return Number.isInteger(tier) && tier >= 0 && tier <= 7;
+  }
+  return true;
+}
+
 export const badInput = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -147,8 +160,9 @@ export async function searchCredentials(store: CatalogStore, args: SearchArgs): 
     if (cursor.s !== sortKey) {
       throw badInput('after is a cursor from a different query or sort; start again without it');
     }
-    const expectedKeys = field === 'RELEVANCE' && text ? 3 : 2;
-    if (cursor.k.length !== expectedKeys) throw badInput('after is not a cursor from this connection');
+    if (!cursorKeysFit(cursor.k, field, text !== null)) {
+      throw badInput('after is not a cursor from this connection');
+    }
     after = cursor.k;
   }
 

@@ -109,6 +109,17 @@ export function sortKeys(
   return { keys: [{ sql: column, params: [] }], desc };
 }
 
+/**
+ * The ascending orders the memory index keeps, as the sort indexes read them (see sqlSchema): it loads them from
+ * here, and keeps them itself as credentials come and go.
+ */
+export const ORDER_SQL: Record<'name' | 'cost' | 'hours' | 'updated', string> = {
+  name: 'c.name_key, c.id',
+  cost: `COALESCE(c.cost_base, ${MISSING_LAST_ASC}), c.id`,
+  hours: `COALESCE(c.estimated_hours, ${MISSING_LAST_ASC}), c.id`,
+  updated: 'c.updated_at, c.id',
+};
+
 /** One page: the ids and sort keys of up to `limit` matches after the cursor. */
 export function pageSql(
   request: PageRequest,

@@ -11,6 +11,8 @@ export interface SqlQueryable {
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
   /** Runs several statements separated by semicolons (no parameters): DDL. */
   exec(sql: string): Promise<void>;
+  /** The first column of every row as numbers (docs, say): large answers without an object per row. */
+  numbers(sql: string, params?: readonly SqlValue[]): Promise<number[]>;
 }
 
 export interface SqlDatabase extends SqlQueryable {
@@ -20,6 +22,11 @@ export interface SqlDatabase extends SqlQueryable {
    * commits (SQLite readers use their own connection; PostgreSQL is MVCC).
    */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work`'s reads against one snapshot of the database: every statement sees the same committed state,
+   * whatever commits meanwhile. Snapshots are taken one at a time.
+   */
+  snapshot<T>(work: (reads: SqlQueryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

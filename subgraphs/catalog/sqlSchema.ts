@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS credentials (
   cost_currency ${t.text},
   cost_base ${t.real},
   updated_at ${t.text} NOT NULL,
+  relevance_terms ${t.text} NOT NULL,
   content_hash ${t.text} NOT NULL${dialect === 'postgres' ? ',\n  search_vector tsvector NOT NULL' : ''}
 );
 CREATE INDEX IF NOT EXISTS credentials_name ON credentials (name_key, id);

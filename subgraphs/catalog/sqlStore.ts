@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { durationToHours } from '../../schema/index.js';
 import { BASE_CURRENCY, type CurrencyRates } from './currency.js';
-import { MemoryIndex, type MemoryRow } from './memoryIndex.js';
-import { buckets, FACET_COLUMNS, isUnfiltered, matchWhere, pageSql } from './searchSql.js';
+import { MemoryIndex, type MemoryRow, type OrderName } from './memoryIndex.js';
+import { pickPage } from './memoryPage.js';
+import { buckets, FACET_COLUMNS, isUnfiltered, matchWhere, ORDER_SQL, pageSql } from './searchSql.js';
 import { type IndexedCredential, skillKeys } from './skills.js';
 import { Mutex, type SqlDatabase, type SqlQueryable, type SqlValue } from './sqlDatabase.js';
 import { CATALOG_TABLES, SCHEMA_VERSION, schemaSql } from './sqlSchema.js';
@@ -23,6 +24,7 @@ import {
   indexedTerms,
   POSTGRES_VECTOR_SQL,
   postgresTextIndex,
+  relevanceTermsText,
   sqliteTextIndex,
   TEXT_FIELDS,
   type TextIndexDialect,
@@ -36,6 +38,8 @@ const CACHED_TOP = 1000;
 const CHANGES_KEPT = 100_000;
 /** Changes beyond which the memory index reloads whole rather than replaying them. */
 const REPLAY_LIMIT = 50_000;
+/** Docs read at a time when the memory index loads whole. */
+const LOAD_RANGE = 20_000;
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
@@ -135,7 +139,7 @@ export class SqlCatalogStore implements CatalogStore {
   static async open(db: SqlDatabase, rates: CurrencyRates): Promise<SqlCatalogStore> {
     const store = new SqlCatalogStore(db, rates);
     await store.prepare();
-    await store.syncMemory();
+    await store.withMemory(async () => {});
     return store;
   }
 
@@ -272,6 +276,7 @@ export class SqlCatalogStore implements CatalogStore {
       'cost_currency',
       'cost_base',
       'updated_at',
+      'relevance_terms',
       'content_hash',
     ];
     const terms = new Map(items.map(({ record }) => [record.id, indexedTerms(record)]));
@@ -292,6 +297,7 @@ export class SqlCatalogStore implements CatalogStore {
           record.cost ? this.rates.toBase(record.cost.amount, record.cost.currency) : null,
           // One format, so that text order is time order (filters and sorts compare the text).
           new Date(record.updatedAt).toISOString(),
+          relevanceTermsText(terms.get(record.id)!),
           hash,
         ];
         if (postgres) row.push(...TEXT_FIELDS.map((field) => terms.get(record.id)![field]));
@@ -519,19 +525,33 @@ export class SqlCatalogStore implements CatalogStore {
   }
 
   async countMatches(match: MatchSpec): Promise<number> {
-    const count = async () => (await this.matchingDocs(match)).length;
-    return isUnfiltered(match) ? this.cachedForWholeIndex('totalCount', '', count) : count();
+    if (isUnfiltered(match)) {
+      return this.cachedForWholeIndex('totalCount', '', () => this.withMemory(async () => this.memory.size));
+    }
+    return this.withMemory(async (reads, version) => (await this.matchingDocs(reads, version, match)).length);
+  }
+
+  /**
+   * Runs `work` on the memory index brought to the database's current version, with every read in one snapshot
+   * of the database at that version. The text matches a search reads then belong to the same index version as
+   * the memory index it picks, counts and pages with, even while harvests commit: a credential rewritten
+   * meanwhile is found under its old doc or its new one, never lost between them. One at a time, as the memory
+   * index changes under the replay.
+   */
+  private withMemory<T>(work: (reads: SqlQueryable, version: number) => Promise<T>): Promise<T> {
+    return this.memorySync.run(() =>
+      this.db.snapshot(async (reads) => work(reads, await this.syncMemory(reads))),
+    );
   }
 
   /** The docs a search matches: text through the database's full-text index, filters in memory. */
-  private async matchingDocs(match: MatchSpec): Promise<Int32Array> {
-    const version = await this.syncMemory();
+  private async matchingDocs(reads: SqlQueryable, version: number, match: MatchSpec): Promise<Int32Array> {
     const known = this.matched.get(match);
     if (known?.version === version) return known.docs;
     let candidates: number[] | null = null;
     if (match.text) {
       const { sql, params } = this.text.docs(match.text);
-      candidates = (await this.db.all<{ doc: number }>(sql, params)).map((row) => Number(row.doc));
+      candidates = await reads.numbers(sql, params);
     }
     const docs = this.memory.match(match.filter, this.rates, candidates);
     this.matched.set(match, { version, docs });
@@ -539,58 +559,75 @@ export class SqlCatalogStore implements CatalogStore {
   }
 
   /**
-   * Brings the memory index up to the database's version: replays the change log, or loads everything when it
-   * is too far behind (or has never loaded). Answers the version it reflects.
+   * Brings the memory index up to the version `reads` see: replays the change log, or loads everything when it
+   * is too far behind (or has never loaded). Answers the version it reflects. Runs inside withMemory only.
    */
-  private syncMemory(): Promise<number> {
-    return this.memorySync.run(async () => {
-      const version = await this.version();
-      if (version === this.memory.version) return version;
-      const oldest = await this.db.get<{ version: number | null }>(
-        'SELECT min(version) AS version FROM credential_changes',
-      );
-      const pending = await this.db.get<{ n: number }>(
-        'SELECT CAST(count(*) AS INTEGER) AS n FROM credential_changes WHERE version > ?',
-        [this.memory.version],
-      );
-      // Far behind (after a first harvest, say), loading everything at once beats replaying doc by doc.
-      const replayable =
-        this.memory.version >= 0 &&
-        Number(pending?.n ?? 0) <= REPLAY_LIMIT &&
-        (oldest?.version == null || Number(oldest.version) <= this.memory.version + 1);
-      if (!replayable) {
-        const fresh = new MemoryIndex();
-        for (const row of await this.memoryRows(null)) fresh.add(row);
-        this.memory = fresh;
-      } else {
-        const changes = await this.db.all<{ doc: number; added: number }>(
-          'SELECT doc, added FROM credential_changes WHERE version > ? AND version <= ? ORDER BY version, added',
-          [this.memory.version, version],
+  private async syncMemory(reads: SqlQueryable): Promise<number> {
+    const version =
+      (await reads.get<{ version: number }>('SELECT version FROM catalog_state WHERE id = 1'))?.version ?? 0;
+    if (version === this.memory.version) return version;
+    const oldest = await reads.get<{ version: number | null }>(
+      'SELECT min(version) AS version FROM credential_changes',
+    );
+    const pending = await reads.get<{ n: number }>(
+      'SELECT CAST(count(*) AS INTEGER) AS n FROM credential_changes WHERE version > ?',
+      [this.memory.version],
+    );
+    // Far behind (after a first harvest, say), loading everything at once beats replaying doc by doc.
+    const replayable =
+      this.memory.version >= 0 &&
+      this.memory.version < version &&
+      Number(pending?.n ?? 0) <= REPLAY_LIMIT &&
+      (oldest?.version == null || Number(oldest.version) <= this.memory.version + 1);
+    if (!replayable) {
+      const fresh = new MemoryIndex();
+      // In ranges of docs: a million rows read at once would be gigabytes of short-lived objects.
+      const last = await reads.get<{ doc: number | null }>('SELECT max(doc) AS doc FROM credentials');
+      for (let from = 0; from <= Number(last?.doc ?? -1); from += LOAD_RANGE) {
+        for (const row of await this.memoryRows(reads, { from, to: from + LOAD_RANGE })) fresh.add(row);
+      }
+      fresh.trim();
+      for (const [kind, order] of Object.entries(ORDER_SQL)) {
+        fresh.loadOrder(
+          kind as OrderName,
+          await reads.numbers(`SELECT doc FROM credentials c ORDER BY ${order}`),
         );
-        const added = new Set<number>();
-        for (const change of changes) {
-          const doc = Number(change.doc);
-          if (Number(change.added)) added.add(doc);
-          else {
-            added.delete(doc);
-            this.memory.remove(doc);
-          }
-        }
-        for (const chunk of chunks([...added], 500)) {
-          for (const row of await this.memoryRows(chunk)) this.memory.add(row);
+      }
+      this.memory = fresh;
+    } else {
+      const changes = await reads.all<{ doc: number; added: number }>(
+        'SELECT doc, added FROM credential_changes WHERE version > ? AND version <= ? ORDER BY version, added',
+        [this.memory.version, version],
+      );
+      const added = new Set<number>();
+      for (const change of changes) {
+        const doc = Number(change.doc);
+        if (Number(change.added)) added.add(doc);
+        else {
+          added.delete(doc);
+          this.memory.remove(doc);
         }
       }
-      this.memory.version = version;
-      return version;
-    });
+      for (const chunk of chunks([...added], 500)) {
+        for (const row of await this.memoryRows(reads, chunk)) this.memory.add(row);
+      }
+    }
+    this.memory.version = version;
+    return version;
   }
 
-  /** The memory index's fields of the given docs (every doc when null), read from the database. */
-  private async memoryRows(docs: number[] | null): Promise<MemoryRow[]> {
-    const where = docs ? `WHERE doc IN (${placeholders(docs.length)})` : '';
-    const params = docs ?? [];
-    const rows = await this.db.all<{
+  /** The memory index's fields of the given docs (a list, or a range), read from the database. */
+  private async memoryRows(
+    reads: SqlQueryable,
+    docs: number[] | { from: number; to: number },
+  ): Promise<MemoryRow[]> {
+    const [where, params] = Array.isArray(docs)
+      ? [`WHERE doc IN (${placeholders(docs.length)})`, docs]
+      : ['WHERE doc >= ? AND doc < ?', [docs.from, docs.to]];
+    const rows = await reads.all<{
       doc: number;
+      id: string;
+      name_key: string;
       credential_type: string;
       level: string | null;
       delivery_mode: string | null;
@@ -601,9 +638,10 @@ export class SqlCatalogStore implements CatalogStore {
       cost_currency: string | null;
       cost_base: number | null;
       updated_at: string;
+      relevance_terms: string;
     }>(
-      `SELECT doc, credential_type, level, delivery_mode, provider, issuer_id, estimated_hours, cost_amount,
-         cost_currency, cost_base, updated_at FROM credentials ${where}`,
+      `SELECT doc, id, name_key, credential_type, level, delivery_mode, provider, issuer_id, estimated_hours,
+         cost_amount, cost_currency, cost_base, updated_at, relevance_terms FROM credentials ${where}`,
       params,
     );
     const byDoc = new Map<number, MemoryRow>();
@@ -611,6 +649,8 @@ export class SqlCatalogStore implements CatalogStore {
       const doc = Number(row.doc);
       byDoc.set(doc, {
         doc,
+        id: row.id,
+        nameKey: row.name_key,
         credentialType: row.credential_type,
         level: row.level,
         deliveryMode: row.delivery_mode,
@@ -621,24 +661,25 @@ export class SqlCatalogStore implements CatalogStore {
         costCurrency: row.cost_currency,
         costBase: row.cost_base === null ? null : Number(row.cost_base),
         updatedAt: row.updated_at,
+        relevanceTerms: row.relevance_terms,
         sectors: [],
         languages: [],
         skills: [],
       });
     }
-    for (const row of await this.db.all<{ doc: number; sector: string }>(
+    for (const row of await reads.all<{ doc: number; sector: string }>(
       `SELECT doc, sector FROM credential_sectors ${where}`,
       params,
     )) {
       byDoc.get(Number(row.doc))?.sectors.push(row.sector);
     }
-    for (const row of await this.db.all<{ doc: number; language: string }>(
+    for (const row of await reads.all<{ doc: number; language: string }>(
       `SELECT doc, language FROM credential_languages ${where}`,
       params,
     )) {
       byDoc.get(Number(row.doc))?.languages.push(row.language);
     }
-    for (const row of await this.db.all<{ doc: number; skill_key: string; primary_name: string | null }>(
+    for (const row of await reads.all<{ doc: number; skill_key: string; primary_name: string | null }>(
       `SELECT doc, skill_key, primary_name FROM credential_skills ${where}`,
       params,
     )) {
@@ -647,7 +688,24 @@ export class SqlCatalogStore implements CatalogStore {
     return [...byDoc.values()];
   }
 
+  /**
+   * A page, picked in memory (see memoryPage.ts) among the matches the counts come from; relevance to a text
+   * query is scored in memory from each credential's name, skills and issuer terms.
+   */
   async searchPage(request: PageRequest): Promise<PageRow[]> {
+    const { match } = request;
+    return this.withMemory(async (reads, version) => {
+      const docs = isUnfiltered(match) ? null : await this.matchingDocs(reads, version, match);
+      const scores =
+        match.text && docs && request.sort.field === 'RELEVANCE'
+          ? this.memory.relevance(match.text, docs)
+          : null;
+      return pickPage(this.memory, request, { docs, scores });
+    });
+  }
+
+  /** The same page read by the database alone, with keyset SQL: the reference memory pages are tested against. */
+  async pageInSql(request: PageRequest): Promise<PageRow[]> {
     const { sql, params } = pageSql(request, this.text, this.rates);
     const rows = await this.db.all<Record<string, number | string>>(sql, params);
     return rows.map((row) => {
@@ -661,13 +719,15 @@ export class SqlCatalogStore implements CatalogStore {
   async facet(request: FacetRequest): Promise<FacetCount[]> {
     const currency = request.facet === 'costs' ? request.currency : '';
     const limited = request.facet === 'issuers' || request.facet === 'skills';
-    const compute = async (limit: number | undefined) =>
-      this.memory.facet(
-        await this.matchingDocs(request.match),
-        request.facet,
-        request.currency,
-        this.rates,
-        limit,
+    const compute = (limit: number | undefined) =>
+      this.withMemory(async (reads, version) =>
+        this.memory.facet(
+          await this.matchingDocs(reads, version, request.match),
+          request.facet,
+          request.currency,
+          this.rates,
+          limit,
+        ),
       );
     if (isUnfiltered(request.match)) {
       const all = await this.cachedForWholeIndex(request.facet, currency, () =>

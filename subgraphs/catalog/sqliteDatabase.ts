@@ -31,14 +31,25 @@ function bindable(params: readonly SqlValue[]): unknown[] {
 /** Statements prepared once per connection: preparing costs more than running most of the catalog's. */
 class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly plucking = new Map<string, Database.Statement>();
   constructor(readonly connection: Connection) {}
 
   get(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
+    return this.cached(this.statements, sql, false);
+  }
+
+  /** The statement answering its first column's values rather than row objects. */
+  plucked(sql: string): Database.Statement {
+    return this.cached(this.plucking, sql, true);
+  }
+
+  private cached(statements: Map<string, Database.Statement>, sql: string, pluck: boolean) {
+    let statement = statements.get(sql);
     if (!statement) {
       statement = this.connection.prepare(sql);
-      if (this.statements.size > 2000) this.statements.clear();
-      this.statements.set(sql, statement);
+      if (pluck) statement.pluck();
+      if (statements.size > 2000) statements.clear();
+      statements.set(sql, statement);
     }
     return statement;
   }
@@ -56,6 +67,8 @@ function queryable(cache: StatementCache): SqlQueryable {
     exec: async (sql: string) => {
       cache.connection.exec(sql);
     },
+    numbers: async (sql: string, params: readonly SqlValue[] = []) =>
+      cache.plucked(sql).all(...bindable(params)) as number[],
   };
 }
 
@@ -69,6 +82,7 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly writer: StatementCache;
   private reader: StatementCache | null = null;
   private readonly writes = new Mutex();
+  private readonly snapshots = new Mutex();
   private readonly temporaryDir: string | null;
   private readonly readQueries: SqlQueryable;
   private readonly writeQueries: SqlQueryable;
@@ -84,6 +98,7 @@ export class SqliteDatabase implements SqlDatabase {
       get: (sql, params) => queryable(this.readCache()).get(sql, params),
       run: (sql, params) => this.writes.run(() => this.writeQueries.run(sql, params)),
       exec: (sql) => this.writes.run(() => this.writeQueries.exec(sql)),
+      numbers: (sql, params) => queryable(this.readCache()).numbers(sql, params),
     };
   }
 
@@ -109,6 +124,26 @@ export class SqliteDatabase implements SqlDatabase {
   }
   exec(sql: string): Promise<void> {
     return this.readQueries.exec(sql);
+  }
+
+  numbers(sql: string, params?: readonly SqlValue[]): Promise<number[]> {
+    return this.readQueries.numbers(sql, params);
+  }
+
+  /**
+   * A read transaction on the reading connection: WAL mode keeps its snapshot while the writer commits. Other
+   * reads meanwhile share the connection and so read the same snapshot, which is consistent too.
+   */
+  snapshot<T>(work: (reads: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.snapshots.run(async () => {
+      const reader = this.readCache();
+      reader.connection.exec('BEGIN');
+      try {
+        return await work(queryable(reader));
+      } finally {
+        if (reader.connection.inTransaction) reader.connection.exec('COMMIT');
+      }
+    });
   }
 
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {

@@ -17,6 +17,16 @@ export function indexedTerms(record: IndexedCredential): Record<TextField, strin
   };
 }
 
+/** The fields relevance weighs (see searchSql.sortKeys), most telling first. */
+export const RELEVANCE_FIELDS = ['name', 'skills', 'issuer'] as const;
+
+/**
+ * The terms of the fields relevance weighs, one line per field: stored with each credential so that the memory
+ * index can tell which fields hold every word of a query without asking the full-text index three more times.
+ */
+export const relevanceTermsText = (terms: Record<TextField, string>): string =>
+  RELEVANCE_FIELDS.map((field) => terms[field]).join('\n');
+
 /** A text condition on the credential row `c`, as SQL with its parameters. */
 export interface SqlFragment {
   sql: string;

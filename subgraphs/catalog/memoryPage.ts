@@ -1,0 +1,170 @@
+import type { MemoryIndex, OrderName } from './memoryIndex.js';
+import { compareText } from './memoryOrder.js';
+import { MISSING_LAST_ASC, MISSING_LAST_DESC } from './sqlSchema.js';
+import type { PageRequest, PageRow, SortKeys } from './store.js';
+
+/**
+ * Picks a page of a search in memory, among the matches its counts come from: the `limit` matches that come
+ * first, after the cursor, in the order searchSql.sortKeys defines (the SQL there is the reference this follows,
+ * key for key; the tests compare the two). Orders come from the memory index's DocOrders; a cursor is placed in
+ * one by binary search on its keys, which are the sort values of the row it follows, never a position: positions
+ * shift as harvests add and remove credentials, sort values do not.
+ *
+ * Two ways to pick: scan every match and keep the best `limit` (cost: the number of matches), or walk the order
+ * from the cursor and keep the matches met (cost: about `limit` × index size / matches). The match count
+ * chooses; relevance to a text query is always scanned, its tiers cutting across name order.
+ */
+
+/** What a page request asks of the memory index. */
+export interface PageMatches {
+  /** The matching docs; null when everything in the index matches. */
+  docs: Int32Array | null;
+  /** Each match's relevance (0–7) to the text query, parallel to `docs`; null without a text query. */
+  scores: Uint8Array | null;
+}
+
+const MISSING_ASC = Number(MISSING_LAST_ASC);
+const MISSING_DESC = Number(MISSING_LAST_DESC);
+const BEST_SCORE = 7;
+
+/** Whether a page is better walked from the cursor than picked from a scan of every match. */
+const walkPays = (matches: number, total: number, limit: number) => matches * matches > 2 * limit * total;
+
+export function pickPage(memory: MemoryIndex, request: PageRequest, matches: PageMatches): PageRow[] {
+  const { field, direction } = request.sort;
+  const byRelevance = field === 'RELEVANCE' && matches.scores !== null;
+  const descending = direction === 'DESC' && field !== 'RELEVANCE';
+  const orderName: OrderName =
+    field === 'COST' ? 'cost' : field === 'DURATION' ? 'hours' : field === 'UPDATED_AT' ? 'updated' : 'name';
+  const order = memory.order(orderName);
+  const keysOf = sortKeysOf(memory, orderName, descending);
+  const after = request.after;
+  const limit = request.limit;
+  if (limit <= 0) return [];
+
+  if (byRelevance) {
+    const { docs, scores } = matches as { docs: Int32Array; scores: Uint8Array };
+    const total = order.size;
+    // Relevance, then name order: tier (7 - score) first, the doc's place in name order within it.
+    let cut = 0;
+    if (after) {
+      const [tier, name, id] = after as [number, string, string];
+      cut = tier * total + order.firstAfter((doc) => compareNameKeys(memory, doc, name, id) > 0, false);
+    }
+    const picked = pickSmallest(docs.length, limit, (i) => {
+      const key = (BEST_SCORE - scores[i]!) * total + order.positionOf(docs[i]!, false);
+      return key >= cut ? key : -1;
+    });
+    return picked.map((i) => {
+      const doc = docs[i]!;
+      return { id: memory.idOf(doc), keys: [BEST_SCORE - scores[i]!, ...keysOf(doc)] };
+    });
+  }
+
+  const cut = after ? order.firstAfter(afterCursor(memory, orderName, descending, after), descending) : 0;
+  const { docs } = matches;
+  const count = docs ? docs.length : memory.size;
+  if (docs === null || walkPays(count, order.size, limit)) {
+    const isMatch = docs === null ? (doc: number) => memory.has(doc) : membership(docs, memory.docLimit);
+    const rows: PageRow[] = [];
+    for (let position = cut; position < order.size && rows.length < limit; position++) {
+      const doc = order.docAt(position, descending);
+      if (isMatch(doc)) rows.push({ id: memory.idOf(doc), keys: keysOf(doc) });
+    }
+    return rows;
+  }
+  const picked = pickSmallest(docs.length, limit, (i) => {
+    const key = order.positionOf(docs[i]!, descending);
+    return key >= cut ? key : -1;
+  });
+  return picked.map((i) => {
+    const doc = docs[i]!;
+    return { id: memory.idOf(doc), keys: keysOf(doc) };
+  });
+}
+
+function membership(docs: Int32Array, docLimit: number): (doc: number) => boolean {
+  const member = new Uint8Array(docLimit);
+  for (let i = 0; i < docs.length; i++) member[docs[i]!] = 1;
+  return (doc) => member[doc] === 1;
+}
+
+/**
+ * The indexes (0…count-1) of the `limit` smallest keys, smallest first; `keyOf` answers -1 for an index to leave
+ * out. Keys are distinct (positions in a total order), so no tie needs breaking.
+ */
+function pickSmallest(count: number, limit: number, keyOf: (index: number) => number): number[] {
+  const keys = new Float64Array(limit);
+  const indexes = new Int32Array(limit);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const key = keyOf(i);
+    if (key < 0 || (size === limit && key >= keys[size - 1]!)) continue;
+    // Insertion into the sorted best-so-far: pages are short, and most matches fail the test above.
+    let at = size === limit ? size - 1 : size;
+    while (at > 0 && keys[at - 1]! > key) {
+      keys[at] = keys[at - 1]!;
+      indexes[at] = indexes[at - 1]!;
+      at -= 1;
+    }
+    keys[at] = key;
+    indexes[at] = i;
+    if (size < limit) size += 1;
+  }
+  return Array.from(indexes.subarray(0, size));
+}
+
+const compareNameKeys = (memory: MemoryIndex, doc: number, name: string, id: string) =>
+  compareText(memory.nameKeyOf(doc), name) || compareText(memory.idOf(doc), id);
+
+/** A doc's numeric sort value as the SQL gives it: missing values stand in as the sentinel of the direction. */
+function numericValue(memory: MemoryIndex, orderName: 'cost' | 'hours', doc: number, descending: boolean) {
+  const value = orderName === 'cost' ? memory.costBaseOf(doc) : memory.hoursOf(doc);
+  return Number.isNaN(value) ? (descending ? MISSING_DESC : MISSING_ASC) : value;
+}
+
+const updatedText = (memory: MemoryIndex, doc: number) => new Date(memory.updatedOf(doc)).toISOString();
+
+/** The keys of a row for its cursor, as the SQL selects them (the id last). */
+function sortKeysOf(
+  memory: MemoryIndex,
+  orderName: OrderName,
+  descending: boolean,
+): (doc: number) => SortKeys {
+  switch (orderName) {
+    case 'name':
+      return (doc) => [memory.nameKeyOf(doc), memory.idOf(doc)];
+    case 'updated':
+      return (doc) => [updatedText(memory, doc), memory.idOf(doc)];
+    default:
+      return (doc) => [numericValue(memory, orderName, doc, descending), memory.idOf(doc)];
+  }
+}
+
+/** Whether a doc comes after the cursor in the request's order (its keys compared with the cursor's). */
+function afterCursor(
+  memory: MemoryIndex,
+  orderName: OrderName,
+  descending: boolean,
+  cursor: SortKeys,
+): (doc: number) => boolean {
+  const id = cursor[1] as string;
+  let compare: (doc: number) => number;
+  switch (orderName) {
+    case 'name':
+      compare = (doc) => compareNameKeys(memory, doc, cursor[0] as string, id);
+      break;
+    case 'updated':
+      compare = (doc) =>
+        compareText(updatedText(memory, doc), cursor[0] as string) || compareText(memory.idOf(doc), id);
+      break;
+    default: {
+      const bound = cursor[0] as number;
+      compare = (doc) => {
+        const value = numericValue(memory, orderName, doc, descending);
+        return value < bound ? -1 : value > bound ? 1 : compareText(memory.idOf(doc), id);
+      };
+    }
+  }
+  return descending ? (doc) => compare(doc) < 0 : (doc) => compare(doc) > 0;
+}
