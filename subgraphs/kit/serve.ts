@@ -108,7 +108,7 @@ export async function serveSubgraph<TContext>(
     });
     // The gateway's exact target skips URL parsing; anything else is parsed, and may be an extra route.
     const target = request.url ?? '';
-    const graphql = target === '/graphql' || target === '/';
+    const graphql = (target === '/graphql' || target === '/') && !routes[target];
     const url = graphql ? null : requestUrl(target);
     if (!graphql && !url) {
       return sendJson(response, 400, {
