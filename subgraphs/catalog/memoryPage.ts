@@ -1,5 +1,6 @@
 import type { MemoryIndex, OrderName } from './memoryIndex.js';
-import { compareText } from './memoryOrder.js';
+import { compareText, type DocOrder } from './memoryOrder.js';
+import type { RelevanceScorer } from './memoryRelevance.js';
 import { MISSING_LAST_ASC, MISSING_LAST_DESC } from './sqlSchema.js';
 import type { PageRequest, PageRow, SortKeys } from './store.js';
 
@@ -19,8 +20,8 @@ import type { PageRequest, PageRow, SortKeys } from './store.js';
 export interface PageMatches {
   /** The matching docs; null when everything in the index matches. */
   docs: Int32Array | null;
-  /** Each match's relevance (0–7) to the text query, parallel to `docs`; null without a text query. */
-  scores: Uint8Array | null;
+  /** Relevance to the text query, for a page by relevance; null otherwise. */
+  relevance: RelevanceScorer | null;
 }
 
 const MISSING_ASC = Number(MISSING_LAST_ASC);
@@ -32,7 +33,6 @@ const walkPays = (matches: number, total: number, limit: number) => matches * ma
 
 export function pickPage(memory: MemoryIndex, request: PageRequest, matches: PageMatches): PageRow[] {
   const { field, direction } = request.sort;
-  const byRelevance = field === 'RELEVANCE' && matches.scores !== null;
   const descending = direction === 'DESC' && field !== 'RELEVANCE';
   const orderName: OrderName =
     field === 'COST' ? 'cost' : field === 'DURATION' ? 'hours' : field === 'UPDATED_AT' ? 'updated' : 'name';
@@ -42,23 +42,9 @@ export function pickPage(memory: MemoryIndex, request: PageRequest, matches: Pag
   const limit = request.limit;
   if (limit <= 0) return [];
 
-  if (byRelevance) {
-    const { docs, scores } = matches as { docs: Int32Array; scores: Uint8Array };
-    const total = order.size;
-    // Relevance, then name order: tier (7 - score) first, the doc's place in name order within it.
-    let cut = 0;
-    if (after) {
-      const [tier, name, id] = after as [number, string, string];
-      cut = tier * total + order.firstAfter((doc) => compareNameKeys(memory, doc, name, id) > 0, false);
-    }
-    const picked = pickSmallest(docs.length, limit, (i) => {
-      const key = (BEST_SCORE - scores[i]!) * total + order.positionOf(docs[i]!, false);
-      return key >= cut ? key : -1;
-    });
-    return picked.map((i) => {
-      const doc = docs[i]!;
-      return { id: memory.idOf(doc), keys: [BEST_SCORE - scores[i]!, ...keysOf(doc)] };
-    });
+  if (field === 'RELEVANCE' && matches.relevance && matches.docs) {
+    const picked = relevancePage(memory, order, matches.docs, matches.relevance, after, limit);
+    return picked.map(({ doc, tier }) => ({ id: memory.idOf(doc), keys: [tier, ...keysOf(doc)] }));
   }
 
   const cut = after ? order.firstAfter(afterCursor(memory, orderName, descending, after), descending) : 0;
@@ -81,6 +67,121 @@ export function pickPage(memory: MemoryIndex, request: PageRequest, matches: Pag
     const doc = docs[i]!;
     return { id: memory.idOf(doc), keys: keysOf(doc) };
   });
+}
+
+/**
+ * A page by relevance: tier (7 - score) first, then name order. When the matches are many, name order is walked
+ * and the walk stops as soon as no doc further on can make the page: the page is full of docs of the best tier
+ * left (one no match can beat: RelevanceScorer.best bounds it). The cursor's tier comes first, from its place in
+ * name order; then the tiers after it, from the start. A walk that runs long gives way to scoring every match.
+ */
+function relevancePage(
+  memory: MemoryIndex,
+  order: DocOrder,
+  docs: Int32Array,
+  scorer: RelevanceScorer,
+  after: SortKeys | null,
+  limit: number,
+): Array<{ doc: number; tier: number }> {
+  const total = order.size;
+  let cursorTier = 0;
+  let cutPosition = 0;
+  if (after) {
+    const [tier, name, id] = after as [number, string, string];
+    cursorTier = tier;
+    cutPosition = order.firstAfter((doc) => compareNameKeys(memory, doc, name, id) > 0, false);
+  }
+  const best = new Best(limit);
+  const bestTier = BEST_SCORE - scorer.best;
+  if (walkPays(docs.length, total, limit)) {
+    const isMatch = membership(docs, memory.docLimit);
+    const budget = Math.max(WALK_BUDGET_MIN, Math.ceil((WALK_BUDGET_FACTOR * limit * total) / docs.length));
+    // The docs of the cursor's tier after it, in name order: they come first.
+    let complete = true;
+    if (cursorTier >= bestTier) {
+      const end = Math.min(total, cutPosition + budget);
+      for (let position = cutPosition; position < end; position++) {
+        const doc = order.docAt(position, false);
+        if (isMatch(doc) && BEST_SCORE - scorer.score(doc) === cursorTier) {
+          best.offer(cursorTier * total + position, doc, cursorTier);
+          if (best.full) return best.picked();
+        }
+      }
+      complete = end === total;
+    }
+    // Then the later tiers, from the start of name order, until no doc further on can beat the page's last.
+    if (complete) {
+      const floor = Math.max(bestTier, cursorTier + 1);
+      const end = Math.min(total, budget);
+      for (let position = 0; position < end; position++) {
+        const doc = order.docAt(position, false);
+        if (!isMatch(doc)) continue;
+        const tier = BEST_SCORE - scorer.score(doc);
+        if (tier > cursorTier) best.offer(tier * total + position, doc, tier);
+        if (best.full && best.worstTier <= floor) return best.picked();
+      }
+      if (end === total) return best.picked();
+    }
+    best.clear();
+  }
+  const cut = cursorTier * total + cutPosition;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]!;
+    const tier = BEST_SCORE - scorer.score(doc);
+    const key = tier * total + order.positionOf(doc, false);
+    if (key >= cut) best.offer(key, doc, tier);
+  }
+  return best.picked();
+}
+
+/** A walk of an order gives way to a scan when it has met this many times the docs it expects to need. */
+const WALK_BUDGET_FACTOR = 16;
+const WALK_BUDGET_MIN = 4096;
+
+/** The `limit` docs with the smallest keys offered (keys are distinct: positions in a total order). */
+class Best {
+  private keys: Float64Array;
+  private docs: Int32Array;
+  private tiers: Uint8Array;
+  private size = 0;
+
+  constructor(private readonly limit: number) {
+    this.keys = new Float64Array(limit);
+    this.docs = new Int32Array(limit);
+    this.tiers = new Uint8Array(limit);
+  }
+
+  get full(): boolean {
+    return this.size === this.limit;
+  }
+
+  get worstTier(): number {
+    return this.tiers[this.size - 1]!;
+  }
+
+  offer(key: number, doc: number, tier: number): void {
+    const { keys, docs, tiers } = this;
+    if (this.size === this.limit && key >= keys[this.size - 1]!) return;
+    let at = this.size === this.limit ? this.size - 1 : this.size;
+    while (at > 0 && keys[at - 1]! > key) {
+      keys[at] = keys[at - 1]!;
+      docs[at] = docs[at - 1]!;
+      tiers[at] = tiers[at - 1]!;
+      at -= 1;
+    }
+    keys[at] = key;
+    docs[at] = doc;
+    tiers[at] = tier;
+    if (this.size < this.limit) this.size += 1;
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  picked(): Array<{ doc: number; tier: number }> {
+    return Array.from({ length: this.size }, (_, i) => ({ doc: this.docs[i]!, tier: this.tiers[i]! }));
+  }
 }
 
 function membership(docs: Int32Array, docLimit: number): (doc: number) => boolean {

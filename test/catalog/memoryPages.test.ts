@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CredentialRecord } from '../../schema/index.js';
+import { syntheticCatalog } from '../../subgraphs/catalog/bench/generate.js';
 import { parseCurrencyRates } from '../../subgraphs/catalog/currency.js';
 import { openCatalogStore } from '../../subgraphs/catalog/openStore.js';
 import { type CredentialFilter, normalizeFilter } from '../../subgraphs/catalog/search.js';
@@ -59,6 +60,7 @@ const matches: Array<Omit<Case, 'sort'>> = [
   { name: 'a text query', query: 'security' },
   { name: 'two words, one typed in part', query: 'cloud archit' },
   { name: 'text matching issuers', query: 'issuer 2 of delta' },
+  { name: 'a word nothing begins', query: 'network zzqx' },
   { name: 'text and a filter', query: 'network', filter: { levels: ['ADVANCED', 'INTRODUCTORY'] } },
 ];
 const cases: Case[] = matches.flatMap((match) =>
@@ -134,4 +136,61 @@ describe.each(BACKENDS)('pages picked in memory (%s)', (backend) => {
       }
     }
   });
+});
+
+describe.each(BACKENDS)('pages by relevance over a larger catalog (%s)', (backend) => {
+  let location: BackendLocation;
+  let store: SqlCatalogStore;
+
+  beforeAll(async () => {
+    location = backendLocation(backend);
+    store = (await openCatalogStore(location.config, rates)) as SqlCatalogStore;
+    for (const batch of syntheticCatalog(7, 3000, 1000)) await store.writeCredentials(batch);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await location?.dispose();
+  });
+
+  // Matches many (the page is picked walking name order, stopping early) and few (every match is scored).
+  it.each([
+    'security',
+    'python',
+    'data analytics',
+    'cloud secu',
+    'welding inspection',
+    'issuer',
+    'data',
+    'management',
+    'nursing',
+    'care',
+    'safety',
+    'learning',
+    'analyst',
+    'essentials',
+    'professional',
+    'college',
+    'institute',
+  ])(
+    '"%s": every page equals the SQL',
+    async (query) => {
+      for (const filter of [{}, { levels: ['ADVANCED', 'INTERMEDIATE'] }]) {
+        const match = { text: parseTextQuery(query), filter: normalizeFilter(filter) };
+        let after: SortKeys | null = null;
+        for (let page = 0; page < 100; page++) {
+          const request: PageRequest = {
+            match,
+            sort: { field: 'RELEVANCE', direction: 'ASC' },
+            after,
+            limit: 20,
+          };
+          const fromMemory = await store.searchPage(request);
+          expect(fromMemory).toEqual(await store.pageInSql(request));
+          if (fromMemory.length < 20) break;
+          after = fromMemory.at(-1)!.keys;
+        }
+      }
+    },
+  );
 });
