@@ -60,7 +60,6 @@ const matches: Array<Omit<Case, 'sort'>> = [
   { name: 'a text query', query: 'security' },
   { name: 'two words, one typed in part', query: 'cloud archit' },
   { name: 'text matching issuers', query: 'issuer 2 of delta' },
-  { name: 'a word nothing begins', query: 'network zzqx' },
   { name: 'text and a filter', query: 'network', filter: { levels: ['ADVANCED', 'INTRODUCTORY'] } },
 ];
 const cases: Case[] = matches.flatMap((match) =>
@@ -110,6 +109,10 @@ describe.each(BACKENDS)('pages picked in memory (%s)', (backend) => {
       [4, 'shared name', 'delta:item:0000'],
       [7, '\uffff', '\uffff'],
     ];
+    // A typed word that begins no term matches nothing.
+    const nothing = { text: parseTextQuery('network zzqx'), filter: normalizeFilter({}) };
+    expect(await store.countMatches(nothing)).toBe(0);
+    expect(await store.countInSql(nothing)).toBe(0);
     for (const after of cursors) {
       const request: PageRequest = {
         match,
