@@ -73,7 +73,7 @@ export function pickPage(memory: MemoryIndex, request: PageRequest, matches: Pag
  * A page by relevance: tier (7 - score) first, then name order. When the matches are many, name order is walked
  * and the walk stops as soon as no doc further on can make the page: the page is full of docs of the best tier
  * left (one no match can beat: RelevanceScorer.best bounds it). The cursor's tier comes first, from its place in
- * name order; then the tiers after it, from the start. A walk that runs long gives way to scoring every match.
+ * name order; then the tiers after it, from the start. With few matches, every match is scored instead.
  */
 function relevancePage(
   memory: MemoryIndex,
@@ -94,35 +94,29 @@ function relevancePage(
   const best = new Best(limit);
   const bestTier = BEST_SCORE - scorer.best;
   if (walkPays(docs.length, total, limit)) {
+    // Walking costs little more than scoring every match even when it goes to the end (it scores the matches it
+    // meets, once each), and mostly stops early.
     const isMatch = membership(docs, memory.docLimit);
-    const budget = Math.max(WALK_BUDGET_MIN, Math.ceil((WALK_BUDGET_FACTOR * limit * total) / docs.length));
     // The docs of the cursor's tier after it, in name order: they come first.
-    let complete = true;
     if (cursorTier >= bestTier) {
-      const end = Math.min(total, cutPosition + budget);
-      for (let position = cutPosition; position < end; position++) {
+      for (let position = cutPosition; position < total; position++) {
         const doc = order.docAt(position, false);
         if (isMatch(doc) && BEST_SCORE - scorer.score(doc) === cursorTier) {
           best.offer(cursorTier * total + position, doc, cursorTier);
           if (best.full) return best.picked();
         }
       }
-      complete = end === total;
     }
     // Then the later tiers, from the start of name order, until no doc further on can beat the page's last.
-    if (complete) {
-      const floor = Math.max(bestTier, cursorTier + 1);
-      const end = Math.min(total, budget);
-      for (let position = 0; position < end; position++) {
-        const doc = order.docAt(position, false);
-        if (!isMatch(doc)) continue;
-        const tier = BEST_SCORE - scorer.score(doc);
-        if (tier > cursorTier) best.offer(tier * total + position, doc, tier);
-        if (best.full && best.worstTier <= floor) return best.picked();
-      }
-      if (end === total) return best.picked();
+    const floor = Math.max(bestTier, cursorTier + 1);
+    for (let position = 0; position < total; position++) {
+      const doc = order.docAt(position, false);
+      if (!isMatch(doc)) continue;
+      const tier = BEST_SCORE - scorer.score(doc);
+      if (tier > cursorTier) best.offer(tier * total + position, doc, tier);
+      if (best.full && best.worstTier <= floor) break;
     }
-    best.clear();
+    return best.picked();
   }
   const cut = cursorTier * total + cutPosition;
   for (let i = 0; i < docs.length; i++) {
@@ -133,10 +127,6 @@ function relevancePage(
   }
   return best.picked();
 }
-
-/** A walk of an order gives way to a scan when it has met this many times the docs it expects to need. */
-const WALK_BUDGET_FACTOR = 16;
-const WALK_BUDGET_MIN = 4096;
 
 /** The `limit` docs with the smallest keys offered (keys are distinct: positions in a total order). */
 class Best {
