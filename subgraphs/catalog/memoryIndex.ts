@@ -1,6 +1,6 @@
 import type { CurrencyRates } from './currency.js';
 import { docsOf, intersect, ValueBitsets } from './memoryBitsets.js';
-import { Dictionary, grow } from './memoryColumns.js';
+import { Dictionary, grow, TextArena } from './memoryColumns.js';
 import { compareText, DocOrder } from './memoryOrder.js';
 import { Postings } from './memoryPostings.js';
 import { type RelevanceScorer, RelevanceTerms } from './memoryRelevance.js';
@@ -91,13 +91,13 @@ export class MemoryIndex {
   private readonly skillPostings = new Postings();
   /** Every live doc, ascending, while no doc comes or goes. */
   private live: Int32Array | null = null;
-  private ids: Array<string | undefined> = [];
-  private names: Array<string | undefined> = [];
+  private readonly ids = new TextArena();
+  private readonly names = new TextArena();
 
   /** The sort orders, ascending, each ending with the id: (name key, id), (price in USD, id), (hours, id), (updated, id). */
   private readonly orders: Record<OrderName, DocOrder> = {
     name: new DocOrder(
-      (a, b) => compareText(this.names[a]!, this.names[b]!) || compareText(this.ids[a]!, this.ids[b]!),
+      (a, b) => this.names.compare(a, b) || this.ids.compare(a, b),
       () => true,
     ),
     cost: this.numericOrder(() => this.costBase),
@@ -135,11 +135,11 @@ export class MemoryIndex {
         const x = values[a]!;
         const y = values[b]!;
         if (x !== y) {
-          if (Number.isNaN(x)) return Number.isNaN(y) ? compareText(this.ids[a]!, this.ids[b]!) : 1;
+          if (Number.isNaN(x)) return Number.isNaN(y) ? this.ids.compare(a, b) : 1;
           if (Number.isNaN(y)) return -1;
           return x < y ? -1 : 1;
         }
-        return compareText(this.ids[a]!, this.ids[b]!);
+        return this.ids.compare(a, b);
       },
       (doc) => !Number.isNaN(column()[doc]!),
     );
@@ -159,6 +159,8 @@ export class MemoryIndex {
     this.skillKeys = trimmed(this.skillKeys, this.skillLength);
     this.skillNames = trimmed(this.skillNames, this.skillLength);
     this.relevanceTerms.trim();
+    this.ids.trim();
+    this.names.trim();
   }
 
   /** Sets a sort order whole: every doc of the index, in that order (see DocOrder.load). */
@@ -191,11 +193,21 @@ export class MemoryIndex {
   }
 
   idOf(doc: number): string {
-    return this.ids[doc]!;
+    return this.ids.text(doc);
   }
 
   nameKeyOf(doc: number): string {
-    return this.names[doc]!;
+    return this.names.text(doc);
+  }
+
+  /** A doc's id against an id's UTF-8 bytes, in the databases' order. */
+  compareIdTo(doc: number, id: Uint8Array): number {
+    return this.ids.compareTo(doc, id);
+  }
+
+  /** A doc's name key against a name key's UTF-8 bytes, in the databases' order. */
+  compareNameKeyTo(doc: number, nameKey: Uint8Array): number {
+    return this.names.compareTo(doc, nameKey);
   }
 
   /** The price in US dollars; NaN when there is none (or no rate for its currency). */
@@ -244,8 +256,8 @@ export class MemoryIndex {
     }
     this.present[doc] = 1;
     this.live = null;
-    this.ids[doc] = row.id;
-    this.names[doc] = row.nameKey;
+    this.ids.set(doc, row.id);
+    this.names.set(doc, row.nameKey);
     this.docs = Math.max(this.docs, doc + 1);
     const d = this.dictionaries;
     this.type[doc] = d.type.code(row.credentialType);
@@ -316,8 +328,8 @@ export class MemoryIndex {
       this.issuerPostings.staled(1);
       this.skillPostings.staled(this.skillCount[doc]!);
       this.liveCount -= 1;
-      this.ids[doc] = undefined;
-      this.names[doc] = undefined;
+      this.ids.clear(doc);
+      this.names.clear(doc);
       for (const order of Object.values(this.orders)) order.removedOne();
     }
   }

@@ -13,7 +13,7 @@ import type { PageRequest, PageRow, SortKeys } from './store.js';
  *
  * Two ways to pick: scan every match and keep the best `limit` (cost: the number of matches), or walk the order
  * from the cursor and keep the matches met (cost: about `limit` × index size / matches). The match count
- * chooses; relevance to a text query is always scanned, its tiers cutting across name order.
+ * chooses. Relevance to a text query cuts across name order in tiers (see relevancePage).
  */
 
 /** What a page request asks of the memory index. */
@@ -59,14 +59,12 @@ export function pickPage(memory: MemoryIndex, request: PageRequest, matches: Pag
     }
     return rows;
   }
-  const picked = pickSmallest(docs.length, limit, (i) => {
-    const key = order.positionOf(docs[i]!, descending);
-    return key >= cut ? key : -1;
-  });
-  return picked.map((i) => {
-    const doc = docs[i]!;
-    return { id: memory.idOf(doc), keys: keysOf(doc) };
-  });
+  const best = new Best(limit);
+  for (let i = 0; i < docs.length; i++) {
+    const position = order.positionOf(docs[i]!, descending);
+    if (position >= cut) best.offer(position, docs[i]!, 0);
+  }
+  return best.picked().map(({ doc }) => ({ id: memory.idOf(doc), keys: keysOf(doc) }));
 }
 
 /**
@@ -89,7 +87,8 @@ function relevancePage(
   if (after) {
     const [tier, name, id] = after as [number, string, string];
     cursorTier = tier;
-    cutPosition = order.firstAfter((doc) => compareNameKeys(memory, doc, name, id) > 0, false);
+    const [nameBytes, idBytes] = [Buffer.from(name), Buffer.from(id)];
+    cutPosition = order.firstAfter((doc) => compareNameKeys(memory, doc, nameBytes, idBytes) > 0, false);
   }
   const best = new Best(limit);
   const bestTier = BEST_SCORE - scorer.best;
@@ -128,7 +127,10 @@ function relevancePage(
   return best.picked();
 }
 
-/** The `limit` docs with the smallest keys offered (keys are distinct: positions in a total order). */
+/**
+ * The `limit` docs with the smallest keys offered, smallest first (keys are distinct: places in a total order).
+ * Pages are short, and most offers fail the first comparison.
+ */
 class Best {
   private keys: Float64Array;
   private docs: Int32Array;
@@ -180,33 +182,8 @@ function membership(docs: Int32Array, docLimit: number): (doc: number) => boolea
   return (doc) => member[doc] === 1;
 }
 
-/**
- * The indexes (0…count-1) of the `limit` smallest keys, smallest first; `keyOf` answers -1 for an index to leave
- * out. Keys are distinct (positions in a total order), so no tie needs breaking.
- */
-function pickSmallest(count: number, limit: number, keyOf: (index: number) => number): number[] {
-  const keys = new Float64Array(limit);
-  const indexes = new Int32Array(limit);
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const key = keyOf(i);
-    if (key < 0 || (size === limit && key >= keys[size - 1]!)) continue;
-    // Insertion into the sorted best-so-far: pages are short, and most matches fail the test above.
-    let at = size === limit ? size - 1 : size;
-    while (at > 0 && keys[at - 1]! > key) {
-      keys[at] = keys[at - 1]!;
-      indexes[at] = indexes[at - 1]!;
-      at -= 1;
-    }
-    keys[at] = key;
-    indexes[at] = i;
-    if (size < limit) size += 1;
-  }
-  return Array.from(indexes.subarray(0, size));
-}
-
-const compareNameKeys = (memory: MemoryIndex, doc: number, name: string, id: string) =>
-  compareText(memory.nameKeyOf(doc), name) || compareText(memory.idOf(doc), id);
+const compareNameKeys = (memory: MemoryIndex, doc: number, name: Uint8Array, id: Uint8Array) =>
+  memory.compareNameKeyTo(doc, name) || memory.compareIdTo(doc, id);
 
 /** A doc's numeric sort value as the SQL gives it: missing values stand in as the sentinel of the direction. */
 function numericValue(memory: MemoryIndex, orderName: 'cost' | 'hours', doc: number, descending: boolean) {
@@ -239,21 +216,23 @@ function afterCursor(
   descending: boolean,
   cursor: SortKeys,
 ): (doc: number) => boolean {
-  const id = cursor[1] as string;
+  const id = Buffer.from(cursor[1] as string);
   let compare: (doc: number) => number;
   switch (orderName) {
-    case 'name':
-      compare = (doc) => compareNameKeys(memory, doc, cursor[0] as string, id);
+    case 'name': {
+      const name = Buffer.from(cursor[0] as string);
+      compare = (doc) => compareNameKeys(memory, doc, name, id);
       break;
+    }
     case 'updated':
       compare = (doc) =>
-        compareText(updatedText(memory, doc), cursor[0] as string) || compareText(memory.idOf(doc), id);
+        compareText(updatedText(memory, doc), cursor[0] as string) || memory.compareIdTo(doc, id);
       break;
     default: {
       const bound = cursor[0] as number;
       compare = (doc) => {
         const value = numericValue(memory, orderName, doc, descending);
-        return value < bound ? -1 : value > bound ? 1 : compareText(memory.idOf(doc), id);
+        return value < bound ? -1 : value > bound ? 1 : memory.compareIdTo(doc, id);
       };
     }
   }

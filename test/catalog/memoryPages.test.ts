@@ -175,25 +175,22 @@ describe.each(BACKENDS)('pages by relevance over a larger catalog (%s)', (backen
     'professional',
     'college',
     'institute',
-  ])(
-    '"%s": every page equals the SQL',
-    async (query) => {
-      for (const filter of [{}, { levels: ['ADVANCED', 'INTERMEDIATE'] }]) {
-        const match = { text: parseTextQuery(query), filter: normalizeFilter(filter) };
-        let after: SortKeys | null = null;
-        for (let page = 0; page < 100; page++) {
-          const request: PageRequest = {
-            match,
-            sort: { field: 'RELEVANCE', direction: 'ASC' },
-            after,
-            limit: 20,
-          };
-          const fromMemory = await store.searchPage(request);
-          expect(fromMemory).toEqual(await store.pageInSql(request));
-          if (fromMemory.length < 20) break;
-          after = fromMemory.at(-1)!.keys;
-        }
+  ])('"%s": every page equals the SQL', async (query) => {
+    for (const filter of [{}, { levels: ['ADVANCED', 'INTERMEDIATE'] }]) {
+      const match = { text: parseTextQuery(query), filter: normalizeFilter(filter) };
+      let after: SortKeys | null = null;
+      for (let page = 0; page < 100; page++) {
+        const request: PageRequest = {
+          match,
+          sort: { field: 'RELEVANCE', direction: 'ASC' },
+          after,
+          limit: 20,
+        };
+        const fromMemory = await store.searchPage(request);
+        expect(fromMemory).toEqual(await store.pageInSql(request));
+        if (fromMemory.length < 20) break;
+        after = fromMemory.at(-1)!.keys;
       }
-    },
-  );
+    }
+  });
 });
