@@ -1,10 +1,11 @@
 import type { CurrencyRates } from './currency.js';
 import { docsOf, intersect, ValueBitsets } from './memoryBitsets.js';
+import { Dictionary, grow, TextArena } from './memoryColumns.js';
 import { compareText, DocOrder } from './memoryOrder.js';
 import { Postings } from './memoryPostings.js';
+import { type RelevanceScorer, RelevanceTerms } from './memoryRelevance.js';
 import type { FacetCount, FacetName, NormalizedFilter } from './store.js';
 import type { TextQuery } from './text.js';
-import { RELEVANCE_FIELDS } from './textIndex.js';
 
 /**
  * A columnar copy of the index's filter and facet fields, in memory, so that counting a search's matches and
@@ -46,40 +47,7 @@ export interface MemoryRow {
 /** The sort orders the memory index keeps (see DocOrder). */
 export type OrderName = 'name' | 'cost' | 'hours' | 'updated';
 
-/** Strings to small integers and back; code 0 stands for null. */
-class Dictionary {
-  private readonly codes = new Map<string, number>();
-  readonly values: Array<string | null> = [null];
-
-  code(value: string | null): number {
-    if (value === null) return 0;
-    let code = this.codes.get(value);
-    if (code === undefined) {
-      code = this.values.length;
-      this.values.push(value);
-      this.codes.set(value, code);
-    }
-    return code;
-  }
-
-  find(value: string): number | undefined {
-    return this.codes.get(value);
-  }
-}
-
 const MAX_SECTORS = 32;
-
-function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(
-  array: T,
-  size: number,
-  fill?: number,
-): T {
-  if (array.length >= size) return array;
-  const grown = new (array.constructor as new (length: number) => T)(Math.max(size, array.length * 2, 1024));
-  grown.set(array);
-  if (fill !== undefined) grown.fill(fill, array.length);
-  return grown;
-}
 
 export class MemoryIndex {
   /** The index version this copy reflects. */
@@ -108,14 +76,7 @@ export class MemoryIndex {
   private skillLength = 0;
   private docs = 0;
   private liveCount = 0;
-  /**
-   * The terms of the fields relevance weighs, per doc, from `relevanceStart` on in `relevanceData`: the number of
-   * the name's terms, of the skills' and of the issuer's, then those terms (each field's without repeats). One run
-   * a doc, counts and terms together: scoring many docs is bound by memory reads, one cache line a doc here.
-   */
-  private relevanceStart = new Int32Array(0);
-  private relevanceData = new Uint32Array(0);
-  private relevanceLength = 0;
+  private readonly relevanceTerms = new RelevanceTerms();
   /** Docs by value, for the fields with few values; `live` holds every doc in the index under code 0. */
   private readonly bits = {
     live: new ValueBitsets(),
@@ -130,13 +91,13 @@ export class MemoryIndex {
   private readonly skillPostings = new Postings();
   /** Every live doc, ascending, while no doc comes or goes. */
   private live: Int32Array | null = null;
-  private ids: Array<string | undefined> = [];
-  private names: Array<string | undefined> = [];
+  private readonly ids = new TextArena();
+  private readonly names = new TextArena();
 
   /** The sort orders, ascending, each ending with the id: (name key, id), (price in USD, id), (hours, id), (updated, id). */
   private readonly orders: Record<OrderName, DocOrder> = {
     name: new DocOrder(
-      (a, b) => compareText(this.names[a]!, this.names[b]!) || compareText(this.ids[a]!, this.ids[b]!),
+      (a, b) => this.names.compare(a, b) || this.ids.compare(a, b),
       () => true,
     ),
     cost: this.numericOrder(() => this.costBase),
@@ -155,7 +116,6 @@ export class MemoryIndex {
     language: new Dictionary(),
     skill: new Dictionary(),
     skillName: new Dictionary(),
-    term: new Dictionary(),
   };
 
   get size(): number {
@@ -175,11 +135,11 @@ export class MemoryIndex {
         const x = values[a]!;
         const y = values[b]!;
         if (x !== y) {
-          if (Number.isNaN(x)) return Number.isNaN(y) ? compareText(this.ids[a]!, this.ids[b]!) : 1;
+          if (Number.isNaN(x)) return Number.isNaN(y) ? this.ids.compare(a, b) : 1;
           if (Number.isNaN(y)) return -1;
           return x < y ? -1 : 1;
         }
-        return compareText(this.ids[a]!, this.ids[b]!);
+        return this.ids.compare(a, b);
       },
       (doc) => !Number.isNaN(column()[doc]!),
     );
@@ -198,7 +158,9 @@ export class MemoryIndex {
     this.languageData = trimmed(this.languageData, this.languageLength);
     this.skillKeys = trimmed(this.skillKeys, this.skillLength);
     this.skillNames = trimmed(this.skillNames, this.skillLength);
-    this.relevanceData = trimmed(this.relevanceData, this.relevanceLength);
+    this.relevanceTerms.trim();
+    this.ids.trim();
+    this.names.trim();
   }
 
   /** Sets a sort order whole: every doc of the index, in that order (see DocOrder.load). */
@@ -231,11 +193,21 @@ export class MemoryIndex {
   }
 
   idOf(doc: number): string {
-    return this.ids[doc]!;
+    return this.ids.text(doc);
   }
 
   nameKeyOf(doc: number): string {
-    return this.names[doc]!;
+    return this.names.text(doc);
+  }
+
+  /** A doc's id against an id's UTF-8 bytes, in the databases' order. */
+  compareIdTo(doc: number, id: Uint8Array): number {
+    return this.ids.compareTo(doc, id);
+  }
+
+  /** A doc's name key against a name key's UTF-8 bytes, in the databases' order. */
+  compareNameKeyTo(doc: number, nameKey: Uint8Array): number {
+    return this.names.compareTo(doc, nameKey);
   }
 
   /** The price in US dollars; NaN when there is none (or no rate for its currency). */
@@ -272,7 +244,7 @@ export class MemoryIndex {
     this.languageCount = grow(this.languageCount, size);
     this.skillStart = grow(this.skillStart, size);
     this.skillCount = grow(this.skillCount, size);
-    this.relevanceStart = grow(this.relevanceStart, size);
+    this.relevanceTerms.ensure(this.present.length);
   }
 
   add(row: MemoryRow): void {
@@ -284,8 +256,8 @@ export class MemoryIndex {
     }
     this.present[doc] = 1;
     this.live = null;
-    this.ids[doc] = row.id;
-    this.names[doc] = row.nameKey;
+    this.ids.set(doc, row.id);
+    this.names.set(doc, row.nameKey);
     this.docs = Math.max(this.docs, doc + 1);
     const d = this.dictionaries;
     this.type[doc] = d.type.code(row.credentialType);
@@ -321,7 +293,7 @@ export class MemoryIndex {
       this.skillNames[this.skillLength] = d.skillName.code(skill.primaryName);
       this.skillLength += 1;
     }
-    this.addRelevanceTerms(doc, row.relevanceTerms);
+    this.relevanceTerms.add(doc, row.relevanceTerms);
     this.markBits(doc, true);
   }
 
@@ -343,112 +315,9 @@ export class MemoryIndex {
       mark(this.bits.language, this.languageData[i]!);
   }
 
-  private addRelevanceTerms(doc: number, text: string): void {
-    const fields = RELEVANCE_FIELDS.length;
-    const start = this.relevanceLength;
-    this.relevanceData = grow(this.relevanceData, start + fields + text.length + 1);
-    const data = this.relevanceData;
-    const terms = this.dictionaries.term;
-    let at = start + fields;
-    let fieldStart = at;
-    let field = 0;
-    let wordStart = 0;
-    // Terms are separated by spaces, fields by line breaks (see relevanceTermsText); a field keeps each term once.
-    for (let i = 0; i <= text.length; i++) {
-      const char = i < text.length ? text.charCodeAt(i) : 10;
-      if (char !== 32 && char !== 10) continue;
-      if (i > wordStart) {
-        const code = terms.code(text.slice(wordStart, i));
-        let repeated = false;
-        for (let j = fieldStart; j < at && !repeated; j++) repeated = data[j] === code;
-        if (!repeated) data[at++] = code;
-      }
-      wordStart = i + 1;
-      if (char === 10 && field < fields) {
-        data[start + field++] = at - fieldStart;
-        fieldStart = at;
-      }
-    }
-    while (field < fields) data[start + field++] = 0;
-    this.relevanceStart[doc] = start;
-    this.relevanceLength = at;
-  }
-
-  /**
-   * Each doc's relevance to a text query, as searchSql.sortKeys defines it: 4 when its name holds every word of
-   * the query, plus 2 when its skills do, plus 1 when its issuer's name does. `docs` are matches of the query.
-   */
-  relevance(query: TextQuery, docs: Int32Array): Uint8Array {
-    const words = query.exact.length + 1;
-    const width = Math.ceil(words / 32);
-    const terms = this.dictionaries.term.values;
-    // Which query words each index term satisfies, as bits: the exact words, and the last one (a prefix).
-    const masks = new Uint32Array(terms.length * width);
-    const set = (code: number, word: number) => {
-      masks[code * width + (word >>> 5)]! |= 1 << (word & 31);
-    };
-    query.exact.forEach((term, word) => {
-      const code = this.dictionaries.term.find(term);
-      if (code !== undefined) set(code, word);
-    });
-    const last = words - 1;
-    const { prefix, alternatives, exactOnly } = query.last;
-    if (exactOnly) {
-      const code = this.dictionaries.term.find(prefix);
-      if (code !== undefined) set(code, last);
-    } else {
-      for (let code = 1; code < terms.length; code++) if (terms[code]!.startsWith(prefix)) set(code, last);
-      for (const term of alternatives) {
-        const code = this.dictionaries.term.find(term);
-        if (code !== undefined) set(code, last);
-      }
-    }
-    const full = new Uint32Array(width);
-    for (let word = 0; word < words; word++) full[word >>> 5]! |= 1 << (word & 31);
-    const fields = RELEVANCE_FIELDS.length;
-    const scores = new Uint8Array(docs.length);
-    const data = this.relevanceData;
-    const starts = this.relevanceStart;
-    if (width === 1) {
-      // Queries of up to 32 words, that is all but pathological ones: one mask a term.
-      const all = full[0]! | 0;
-      const wordMasks = new Int32Array(masks);
-      for (let i = 0; i < docs.length; i++) {
-        const start = starts[docs[i]!]!;
-        const nameEnd = start + fields + data[start]!;
-        const skillsEnd = nameEnd + data[start + 1]!;
-        const issuerEnd = skillsEnd + data[start + 2]!;
-        let name = 0;
-        let skills = 0;
-        let issuer = 0;
-        for (let at = start + fields; at < nameEnd; at++) name |= wordMasks[data[at]!]!;
-        for (let at = nameEnd; at < skillsEnd; at++) skills |= wordMasks[data[at]!]!;
-        for (let at = skillsEnd; at < issuerEnd; at++) issuer |= wordMasks[data[at]!]!;
-        scores[i] = (name === all ? 4 : 0) + (skills === all ? 2 : 0) + (issuer === all ? 1 : 0);
-      }
-      return scores;
-    }
-    const seen = new Uint32Array(width);
-    const weights = [4, 2, 1];
-    for (let i = 0; i < docs.length; i++) {
-      const start = starts[docs[i]!]!;
-      let from = start + fields;
-      let score = 0;
-      for (let field = 0; field < fields; field++) {
-        const to = from + data[start + field]!;
-        seen.fill(0);
-        for (let at = from; at < to; at++) {
-          const base = data[at]! * width;
-          for (let part = 0; part < width; part++) seen[part]! |= masks[base + part]!;
-        }
-        let every = true;
-        for (let part = 0; part < width; part++) if (seen[part] !== full[part]) every = false;
-        if (every) score += weights[field]!;
-        from = to;
-      }
-      scores[i] = score;
-    }
-    return scores;
+  /** Scores docs for their relevance to a text query (see searchSql.sortKeys and RelevanceTerms). */
+  relevanceScorer(query: TextQuery): RelevanceScorer {
+    return this.relevanceTerms.scorer(query);
   }
 
   remove(doc: number): void {
@@ -459,8 +328,8 @@ export class MemoryIndex {
       this.issuerPostings.staled(1);
       this.skillPostings.staled(this.skillCount[doc]!);
       this.liveCount -= 1;
-      this.ids[doc] = undefined;
-      this.names[doc] = undefined;
+      this.ids.clear(doc);
+      this.names.clear(doc);
       for (const order of Object.values(this.orders)) order.removedOne();
     }
   }

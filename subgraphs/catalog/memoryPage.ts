@@ -1,5 +1,6 @@
 import type { MemoryIndex, OrderName } from './memoryIndex.js';
-import { compareText } from './memoryOrder.js';
+import { compareText, type DocOrder } from './memoryOrder.js';
+import type { RelevanceScorer } from './memoryRelevance.js';
 import { MISSING_LAST_ASC, MISSING_LAST_DESC } from './sqlSchema.js';
 import type { PageRequest, PageRow, SortKeys } from './store.js';
 
@@ -12,15 +13,15 @@ import type { PageRequest, PageRow, SortKeys } from './store.js';
  *
  * Two ways to pick: scan every match and keep the best `limit` (cost: the number of matches), or walk the order
  * from the cursor and keep the matches met (cost: about `limit` × index size / matches). The match count
- * chooses; relevance to a text query is always scanned, its tiers cutting across name order.
+ * chooses. Relevance to a text query cuts across name order in tiers (see relevancePage).
  */
 
 /** What a page request asks of the memory index. */
 export interface PageMatches {
   /** The matching docs; null when everything in the index matches. */
   docs: Int32Array | null;
-  /** Each match's relevance (0–7) to the text query, parallel to `docs`; null without a text query. */
-  scores: Uint8Array | null;
+  /** Relevance to the text query, for a page by relevance; null otherwise. */
+  relevance: RelevanceScorer | null;
 }
 
 const MISSING_ASC = Number(MISSING_LAST_ASC);
@@ -32,7 +33,6 @@ const walkPays = (matches: number, total: number, limit: number) => matches * ma
 
 export function pickPage(memory: MemoryIndex, request: PageRequest, matches: PageMatches): PageRow[] {
   const { field, direction } = request.sort;
-  const byRelevance = field === 'RELEVANCE' && matches.scores !== null;
   const descending = direction === 'DESC' && field !== 'RELEVANCE';
   const orderName: OrderName =
     field === 'COST' ? 'cost' : field === 'DURATION' ? 'hours' : field === 'UPDATED_AT' ? 'updated' : 'name';
@@ -42,23 +42,9 @@ export function pickPage(memory: MemoryIndex, request: PageRequest, matches: Pag
   const limit = request.limit;
   if (limit <= 0) return [];
 
-  if (byRelevance) {
-    const { docs, scores } = matches as { docs: Int32Array; scores: Uint8Array };
-    const total = order.size;
-    // Relevance, then name order: tier (7 - score) first, the doc's place in name order within it.
-    let cut = 0;
-    if (after) {
-      const [tier, name, id] = after as [number, string, string];
-      cut = tier * total + order.firstAfter((doc) => compareNameKeys(memory, doc, name, id) > 0, false);
-    }
-    const picked = pickSmallest(docs.length, limit, (i) => {
-      const key = (BEST_SCORE - scores[i]!) * total + order.positionOf(docs[i]!, false);
-      return key >= cut ? key : -1;
-    });
-    return picked.map((i) => {
-      const doc = docs[i]!;
-      return { id: memory.idOf(doc), keys: [BEST_SCORE - scores[i]!, ...keysOf(doc)] };
-    });
+  if (field === 'RELEVANCE' && matches.relevance && matches.docs) {
+    const picked = relevancePage(memory, order, matches.docs, matches.relevance, after, limit);
+    return picked.map(({ doc, tier }) => ({ id: memory.idOf(doc), keys: [tier, ...keysOf(doc)] }));
   }
 
   const cut = after ? order.firstAfter(afterCursor(memory, orderName, descending, after), descending) : 0;
@@ -73,14 +59,121 @@ export function pickPage(memory: MemoryIndex, request: PageRequest, matches: Pag
     }
     return rows;
   }
-  const picked = pickSmallest(docs.length, limit, (i) => {
-    const key = order.positionOf(docs[i]!, descending);
-    return key >= cut ? key : -1;
-  });
-  return picked.map((i) => {
+  const best = new Best(limit);
+  for (let i = 0; i < docs.length; i++) {
+    const position = order.positionOf(docs[i]!, descending);
+    if (position >= cut) best.offer(position, docs[i]!, 0);
+  }
+  return best.picked().map(({ doc }) => ({ id: memory.idOf(doc), keys: keysOf(doc) }));
+}
+
+/**
+ * A page by relevance: tier (7 - score) first, then name order. When the matches are many, name order is walked
+ * and the walk stops as soon as no doc further on can make the page: the page is full of docs of the best tier
+ * left (one no match can beat: RelevanceScorer.best bounds it). The cursor's tier comes first, from its place in
+ * name order; then the tiers after it, from the start. With few matches, every match is scored instead.
+ */
+function relevancePage(
+  memory: MemoryIndex,
+  order: DocOrder,
+  docs: Int32Array,
+  scorer: RelevanceScorer,
+  after: SortKeys | null,
+  limit: number,
+): Array<{ doc: number; tier: number }> {
+  const total = order.size;
+  let cursorTier = 0;
+  let cutPosition = 0;
+  if (after) {
+    const [tier, name, id] = after as [number, string, string];
+    cursorTier = tier;
+    const [nameBytes, idBytes] = [Buffer.from(name), Buffer.from(id)];
+    cutPosition = order.firstAfter((doc) => compareNameKeys(memory, doc, nameBytes, idBytes) > 0, false);
+  }
+  const best = new Best(limit);
+  const bestTier = BEST_SCORE - scorer.best;
+  if (walkPays(docs.length, total, limit)) {
+    // Walking costs little more than scoring every match even when it goes to the end (it scores the matches it
+    // meets, once each), and mostly stops early.
+    const isMatch = membership(docs, memory.docLimit);
+    // The docs of the cursor's tier after it, in name order: they come first.
+    if (cursorTier >= bestTier) {
+      for (let position = cutPosition; position < total; position++) {
+        const doc = order.docAt(position, false);
+        if (isMatch(doc) && BEST_SCORE - scorer.score(doc) === cursorTier) {
+          best.offer(cursorTier * total + position, doc, cursorTier);
+          if (best.full) return best.picked();
+        }
+      }
+    }
+    // Then the later tiers, from the start of name order, until no doc further on can beat the page's last.
+    const floor = Math.max(bestTier, cursorTier + 1);
+    for (let position = 0; position < total; position++) {
+      const doc = order.docAt(position, false);
+      if (!isMatch(doc)) continue;
+      const tier = BEST_SCORE - scorer.score(doc);
+      if (tier > cursorTier) best.offer(tier * total + position, doc, tier);
+      if (best.full && best.worstTier <= floor) break;
+    }
+    return best.picked();
+  }
+  const cut = cursorTier * total + cutPosition;
+  for (let i = 0; i < docs.length; i++) {
     const doc = docs[i]!;
-    return { id: memory.idOf(doc), keys: keysOf(doc) };
-  });
+    const tier = BEST_SCORE - scorer.score(doc);
+    const key = tier * total + order.positionOf(doc, false);
+    if (key >= cut) best.offer(key, doc, tier);
+  }
+  return best.picked();
+}
+
+/**
+ * The `limit` docs with the smallest keys offered, smallest first (keys are distinct: places in a total order).
+ * Pages are short, and most offers fail the first comparison.
+ */
+class Best {
+  private keys: Float64Array;
+  private docs: Int32Array;
+  private tiers: Uint8Array;
+  private size = 0;
+
+  constructor(private readonly limit: number) {
+    this.keys = new Float64Array(limit);
+    this.docs = new Int32Array(limit);
+    this.tiers = new Uint8Array(limit);
+  }
+
+  get full(): boolean {
+    return this.size === this.limit;
+  }
+
+  get worstTier(): number {
+    return this.tiers[this.size - 1]!;
+  }
+
+  offer(key: number, doc: number, tier: number): void {
+    const { keys, docs, tiers } = this;
+    if (this.size === this.limit && key >= keys[this.size - 1]!) return;
+    let at = this.size === this.limit ? this.size - 1 : this.size;
+    while (at > 0 && keys[at - 1]! > key) {
+      keys[at] = keys[at - 1]!;
+      docs[at] = docs[at - 1]!;
+      tiers[at] = tiers[at - 1]!;
+      at -= 1;
+    }
+    keys[at] = key;
+    docs[at] = doc;
+    tiers[at] = tier;
+    if (this.size < this.limit) this.size += 1;
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  picked(): Array<{ doc: number; tier: number }> {
+    return Array.from({ length: this.size }, (_, i) => ({ doc: this.docs[i]!, tier: this.tiers[i]! }));
+  }
 }
 
 function membership(docs: Int32Array, docLimit: number): (doc: number) => boolean {
@@ -89,33 +182,8 @@ function membership(docs: Int32Array, docLimit: number): (doc: number) => boolea
   return (doc) => member[doc] === 1;
 }
 
-/**
- * The indexes (0…count-1) of the `limit` smallest keys, smallest first; `keyOf` answers -1 for an index to leave
- * out. Keys are distinct (positions in a total order), so no tie needs breaking.
- */
-function pickSmallest(count: number, limit: number, keyOf: (index: number) => number): number[] {
-  const keys = new Float64Array(limit);
-  const indexes = new Int32Array(limit);
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const key = keyOf(i);
-    if (key < 0 || (size === limit && key >= keys[size - 1]!)) continue;
-    // Insertion into the sorted best-so-far: pages are short, and most matches fail the test above.
-    let at = size === limit ? size - 1 : size;
-    while (at > 0 && keys[at - 1]! > key) {
-      keys[at] = keys[at - 1]!;
-      indexes[at] = indexes[at - 1]!;
-      at -= 1;
-    }
-    keys[at] = key;
-    indexes[at] = i;
-    if (size < limit) size += 1;
-  }
-  return Array.from(indexes.subarray(0, size));
-}
-
-const compareNameKeys = (memory: MemoryIndex, doc: number, name: string, id: string) =>
-  compareText(memory.nameKeyOf(doc), name) || compareText(memory.idOf(doc), id);
+const compareNameKeys = (memory: MemoryIndex, doc: number, name: Uint8Array, id: Uint8Array) =>
+  memory.compareNameKeyTo(doc, name) || memory.compareIdTo(doc, id);
 
 /** A doc's numeric sort value as the SQL gives it: missing values stand in as the sentinel of the direction. */
 function numericValue(memory: MemoryIndex, orderName: 'cost' | 'hours', doc: number, descending: boolean) {
@@ -148,21 +216,23 @@ function afterCursor(
   descending: boolean,
   cursor: SortKeys,
 ): (doc: number) => boolean {
-  const id = cursor[1] as string;
+  const id = Buffer.from(cursor[1] as string);
   let compare: (doc: number) => number;
   switch (orderName) {
-    case 'name':
-      compare = (doc) => compareNameKeys(memory, doc, cursor[0] as string, id);
+    case 'name': {
+      const name = Buffer.from(cursor[0] as string);
+      compare = (doc) => compareNameKeys(memory, doc, name, id);
       break;
+    }
     case 'updated':
       compare = (doc) =>
-        compareText(updatedText(memory, doc), cursor[0] as string) || compareText(memory.idOf(doc), id);
+        compareText(updatedText(memory, doc), cursor[0] as string) || memory.compareIdTo(doc, id);
       break;
     default: {
       const bound = cursor[0] as number;
       compare = (doc) => {
         const value = numericValue(memory, orderName, doc, descending);
-        return value < bound ? -1 : value > bound ? 1 : compareText(memory.idOf(doc), id);
+        return value < bound ? -1 : value > bound ? 1 : memory.compareIdTo(doc, id);
       };
     }
   }

@@ -27,6 +27,7 @@ import {
   relevanceTermsText,
   sqliteTextIndex,
   TEXT_FIELDS,
+  type TextField,
   type TextIndexDialect,
 } from './textIndex.js';
 
@@ -38,6 +39,8 @@ const CACHED_TOP = 1000;
 const CHANGES_KEPT = 100_000;
 /** Changes beyond which the memory index reloads whole rather than replaying them. */
 const REPLAY_LIMIT = 50_000;
+/** Terms `knownTerms` remembers at most. */
+const KNOWN_TERMS = 200_000;
 /** Docs read at a time when the memory index loads whole. */
 const LOAD_RANGE = 20_000;
 
@@ -124,6 +127,8 @@ export class SqlCatalogStore implements CatalogStore {
   /** Filter and facet columns in memory: counts and facets are computed here (see MemoryIndex). */
   private memory = new MemoryIndex();
   private readonly memorySync = new Mutex();
+  /** Terms known to be in `index_terms` already (SQLite), so that writes skip them. */
+  private readonly knownTerms = new Set<string>();
   /** The docs each search matched, kept while the index version stays, so facets of one search share them. */
   private readonly matched = new WeakMap<MatchSpec, { version: number; docs: Int32Array }>();
 
@@ -235,7 +240,8 @@ export class SqlCatalogStore implements CatalogStore {
   ): Promise<{ written: number; unchanged: number }> {
     const byId = new Map(records.map((record) => [record.id, record]));
     const incoming = [...byId.values()].map((record) => ({ record, hash: contentHash(record) }));
-    return this.db.transaction(async (tx) => {
+    const notedTerms: string[] = [];
+    const outcome = await this.db.transaction(async (tx) => {
       const existing = new Map<string, { doc: number; hash: string }>();
       for (const chunk of chunks([...byId.keys()])) {
         const rows = await tx.all<{ id: string; doc: number; content_hash: string }>(
@@ -252,15 +258,20 @@ export class SqlCatalogStore implements CatalogStore {
         .filter((doc): doc is number => doc !== undefined);
       await this.deleteDocs(tx, stale);
       await this.logChanges(tx, version, stale, false);
-      await this.logChanges(tx, version, await this.insertCredentials(tx, changed), true);
+      await this.logChanges(tx, version, await this.insertCredentials(tx, changed, notedTerms), true);
       return { written: changed.length, unchanged: incoming.length - changed.length };
     });
+    // Remembered once committed: a rolled-back transaction leaves its terms out of index_terms.
+    if (this.knownTerms.size + notedTerms.length > KNOWN_TERMS) this.knownTerms.clear();
+    for (const term of notedTerms) this.knownTerms.add(term);
+    return outcome;
   }
 
   /** Inserts credentials and everything indexed about them; answers their new docs. */
   private async insertCredentials(
     tx: SqlQueryable,
     items: Array<{ record: IndexedCredential; hash: string }>,
+    notedTerms: string[],
   ): Promise<number[]> {
     const postgres = this.db.dialect === 'postgres';
     const columns = [
@@ -387,6 +398,7 @@ export class SqlCatalogStore implements CatalogStore {
           return [docOf(record), ...TEXT_FIELDS.map((field) => fields[field])];
         }),
       );
+      notedTerms.push(...(await this.noteTerms(tx, terms.values())));
     }
     const issuers = new Map(records.map((record) => [record.issuer.id, record]));
     for (const chunk of chunks([...issuers.values()])) {
@@ -406,6 +418,26 @@ export class SqlCatalogStore implements CatalogStore {
       );
     }
     return [...docs.values()];
+  }
+
+  /**
+   * Adds the terms the full-text index holds to `index_terms` (SQLite), where prefixes are looked up; answers
+   * those it added. Terms stay when their last credential goes: a term without credentials only costs a lookup.
+   */
+  private async noteTerms(tx: SqlQueryable, fields: Iterable<Record<TextField, string>>): Promise<string[]> {
+    const fresh = new Set<string>();
+    for (const record of fields) {
+      for (const field of TEXT_FIELDS) {
+        for (const term of record[field].split(' ')) if (term && !this.knownTerms.has(term)) fresh.add(term);
+      }
+    }
+    for (const chunk of chunks([...fresh])) {
+      await tx.run(
+        `INSERT INTO index_terms (term) VALUES ${chunk.map(() => '(?)').join(', ')} ON CONFLICT (term) DO NOTHING`,
+        chunk,
+      );
+    }
+    return [...fresh];
   }
 
   private async deleteDocs(tx: SqlQueryable, docs: readonly number[]): Promise<void> {
@@ -550,8 +582,8 @@ export class SqlCatalogStore implements CatalogStore {
     if (known?.version === version) return known.docs;
     let candidates: number[] | null = null;
     if (match.text) {
-      const { sql, params } = this.text.docs(match.text);
-      candidates = await reads.numbers(sql, params);
+      const statement = await this.text.docs(reads, match.text);
+      candidates = statement ? await reads.numbers(statement.sql, statement.params) : [];
     }
     const docs = this.memory.match(match.filter, this.rates, candidates);
     this.matched.set(match, { version, docs });
@@ -696,11 +728,9 @@ export class SqlCatalogStore implements CatalogStore {
     const { match } = request;
     return this.withMemory(async (reads, version) => {
       const docs = isUnfiltered(match) ? null : await this.matchingDocs(reads, version, match);
-      const scores =
-        match.text && docs && request.sort.field === 'RELEVANCE'
-          ? this.memory.relevance(match.text, docs)
-          : null;
-      return pickPage(this.memory, request, { docs, scores });
+      const relevance =
+        match.text && request.sort.field === 'RELEVANCE' ? this.memory.relevanceScorer(match.text) : null;
+      return pickPage(this.memory, request, { docs, relevance });
     });
   }
 

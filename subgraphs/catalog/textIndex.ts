@@ -1,5 +1,5 @@
 import type { IndexedCredential } from './skills.js';
-import type { SqlValue } from './sqlDatabase.js';
+import type { SqlQueryable, SqlValue } from './sqlDatabase.js';
 import { type TextQuery, termsOf } from './text.js';
 
 /** The fields text search looks in, most telling first; relevance weighs a match in each (see searchSql). */
@@ -37,20 +37,28 @@ export interface SqlFragment {
 export interface TextIndexDialect {
   /** Matches credentials with every query word in some field, or, given `field`, all of them in that field. */
   match(query: TextQuery, field?: TextField): SqlFragment;
-  /** A statement selecting the `doc` of every credential that matches. */
-  docs(query: TextQuery): SqlFragment;
+  /** A statement selecting the `doc` of every credential that matches; null when none can. */
+  docs(reads: SqlQueryable, query: TextQuery): Promise<SqlFragment | null>;
 }
 
 const ftsQuote = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
-/** An FTS5 query: exact terms, and the last word as a prefix or one of its alternatives. */
-export function ftsExpression(query: TextQuery): string {
+/**
+ * An FTS5 query: exact terms, and the last word as a prefix or one of its alternatives — or, given the terms its
+ * prefix begins, as one of those.
+ */
+export function ftsExpression(query: TextQuery, prefixTerms?: readonly string[]): string {
   const lastOptions = query.last.exactOnly
     ? [ftsQuote(query.last.prefix)]
-    : [`${ftsQuote(query.last.prefix)}*`, ...query.last.alternatives.map(ftsQuote)];
+    : prefixTerms
+      ? [...new Set([...prefixTerms, ...query.last.alternatives])].map(ftsQuote)
+      : [`${ftsQuote(query.last.prefix)}*`, ...query.last.alternatives.map(ftsQuote)];
   const last = lastOptions.length > 1 ? `(${lastOptions.join(' OR ')})` : lastOptions[0]!;
   return [...query.exact.map(ftsQuote), last].join(' AND ');
 }
+
+/** Above this many terms, a prefix is left to FTS5 (a one-letter prefix may begin thousands). */
+const MAX_PREFIX_TERMS = 64;
 
 export const sqliteTextIndex: TextIndexDialect = {
   match(query, field) {
@@ -60,10 +68,22 @@ export const sqliteTextIndex: TextIndexDialect = {
       params: [field ? `{${field}} : (${expression})` : expression],
     };
   },
-  docs(query) {
+  async docs(reads, query) {
+    let prefixTerms: string[] | undefined;
+    if (!query.last.exactOnly) {
+      // The terms the prefix begins, from index_terms: an FTS5 prefix query merges their lists itself, at several
+      // times the cost of asking for them by name. Every term ever indexed is there, so none is missed.
+      const { prefix } = query.last;
+      const terms = await reads.all<{ term: string }>(
+        'SELECT term FROM index_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?',
+        [prefix, `${prefix}\u{10FFFF}`, MAX_PREFIX_TERMS + 1],
+      );
+      if (terms.length <= MAX_PREFIX_TERMS) prefixTerms = terms.map((row) => row.term);
+      if (prefixTerms?.length === 0 && query.last.alternatives.length === 0) return null;
+    }
     return {
       sql: 'SELECT rowid AS doc FROM credentials_fts WHERE credentials_fts MATCH ?',
-      params: [ftsExpression(query)],
+      params: [ftsExpression(query, prefixTerms)],
     };
   },
 };
@@ -96,7 +116,7 @@ export const postgresTextIndex: TextIndexDialect = {
   match(query, field) {
     return { sql: 'c.search_vector @@ CAST(? AS tsquery)', params: [tsQueryText(query, field)] };
   },
-  docs(query) {
+  async docs(_reads, query) {
     return {
       sql: 'SELECT c.doc AS doc FROM credentials c WHERE c.search_vector @@ CAST(? AS tsquery)',
       params: [tsQueryText(query)],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CredentialRecord } from '../../schema/index.js';
+import { syntheticCatalog } from '../../subgraphs/catalog/bench/generate.js';
 import { parseCurrencyRates } from '../../subgraphs/catalog/currency.js';
 import { openCatalogStore } from '../../subgraphs/catalog/openStore.js';
 import { type CredentialFilter, normalizeFilter } from '../../subgraphs/catalog/search.js';
@@ -108,6 +109,10 @@ describe.each(BACKENDS)('pages picked in memory (%s)', (backend) => {
       [4, 'shared name', 'delta:item:0000'],
       [7, '\uffff', '\uffff'],
     ];
+    // A typed word that begins no term matches nothing.
+    const nothing = { text: parseTextQuery('network zzqx'), filter: normalizeFilter({}) };
+    expect(await store.countMatches(nothing)).toBe(0);
+    expect(await store.countInSql(nothing)).toBe(0);
     for (const after of cursors) {
       const request: PageRequest = {
         match,
@@ -131,6 +136,60 @@ describe.each(BACKENDS)('pages picked in memory (%s)', (backend) => {
           limit: 10,
         };
         expect(await store.searchPage(request)).toEqual(await store.pageInSql(request));
+      }
+    }
+  });
+});
+
+describe.each(BACKENDS)('pages by relevance over a larger catalog (%s)', (backend) => {
+  let location: BackendLocation;
+  let store: SqlCatalogStore;
+
+  beforeAll(async () => {
+    location = backendLocation(backend);
+    store = (await openCatalogStore(location.config, rates)) as SqlCatalogStore;
+    for (const batch of syntheticCatalog(7, 3000, 1000)) await store.writeCredentials(batch);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await location?.dispose();
+  });
+
+  // Matches many (the page is picked walking name order, stopping early) and few (every match is scored).
+  it.each([
+    'security',
+    'python',
+    'data analytics',
+    'cloud secu',
+    'welding inspection',
+    'issuer',
+    'data',
+    'management',
+    'nursing',
+    'care',
+    'safety',
+    'learning',
+    'analyst',
+    'essentials',
+    'professional',
+    'college',
+    'institute',
+  ])('"%s": every page equals the SQL', async (query) => {
+    for (const filter of [{}, { levels: ['ADVANCED', 'INTERMEDIATE'] }]) {
+      const match = { text: parseTextQuery(query), filter: normalizeFilter(filter) };
+      let after: SortKeys | null = null;
+      for (let page = 0; page < 100; page++) {
+        const request: PageRequest = {
+          match,
+          sort: { field: 'RELEVANCE', direction: 'ASC' },
+          after,
+          limit: 20,
+        };
+        const fromMemory = await store.searchPage(request);
+        expect(fromMemory).toEqual(await store.pageInSql(request));
+        if (fromMemory.length < 20) break;
+        after = fromMemory.at(-1)!.keys;
       }
     }
   });

@@ -326,10 +326,12 @@ async function benchOne(backend: 'sqlite' | 'postgres', size: number): Promise<F
     // What a replica holds in memory for this index: the growth of the heap when the store opens and loads it.
     await store.close();
     const heapBefore = usedMemory();
+    const opening = Date.now();
     store = await openCatalogStore(place.location, rates);
+    const openSeconds = (Date.now() - opening) / 1000;
     const memoryBytesPerCredential = (usedMemory() - heapBefore) / size;
     console.log(
-      `index ${(bytes / 2 ** 20).toFixed(0)} MiB; memory index about ${memoryBytesPerCredential.toFixed(0)} bytes a credential`,
+      `index ${(bytes / 2 ** 20).toFixed(0)} MiB; opened in ${openSeconds.toFixed(1)} s, memory index about ${memoryBytesPerCredential.toFixed(0)} bytes a credential`,
     );
 
     const ids = Array.from({ length: 200 }, (_, i) => syntheticCredential(seed, size, (i * 7919) % size).id);
