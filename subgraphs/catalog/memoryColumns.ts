@@ -1,3 +1,5 @@
+import { compareText } from './memoryOrder.js';
+
 /** Building blocks of the memory index's columns. */
 
 /** Strings to small integers and back; code 0 stands for null. */
@@ -128,4 +130,52 @@ export class TextArena {
     this.used = used;
     this.garbage = 0;
   }
+}
+
+/**
+ * The codes with a count, ordered as the SQL orders facet values (count descending, then value in byte order),
+ * the first `limit` of them when given. With many values (issuers: one a few credentials), only the best few are
+ * sorted: the limit-th count is found first, and values below it never compared.
+ */
+export function rankCounts(
+  counts: Float64Array,
+  valueAt: (code: number) => string,
+  limit?: number,
+): number[] {
+  const order = (a: number, b: number) => counts[b]! - counts[a]! || compareText(valueAt(a), valueAt(b));
+  if (limit === undefined) {
+    const codes: number[] = [];
+    for (let code = 0; code < counts.length; code++) if (counts[code]! > 0) codes.push(code);
+    return codes.sort(order);
+  }
+  if (limit <= 0) return [];
+  // The limit-th greatest count, from a histogram of the counts (whole numbers, at most the matches).
+  let most = 0;
+  for (let code = 0; code < counts.length; code++) if (counts[code]! > most) most = counts[code]!;
+  if (most === 0) return [];
+  const histogram = new Uint32Array(most + 1);
+  for (let code = 0; code < counts.length; code++) histogram[counts[code]!]! += 1;
+  let threshold = most;
+  let better = 0;
+  while (threshold > 1 && better + histogram[threshold]! < limit) better += histogram[threshold--]!;
+  const chosen: number[] = [];
+  for (let code = 0; code < counts.length; code++) if (counts[code]! > threshold) chosen.push(code);
+  // Values at the threshold compete for the places left, by value: keep the smallest few.
+  const places = limit - chosen.length;
+  const tied: string[] = [];
+  const tiedCodes: number[] = [];
+  for (let code = 0; code < counts.length && places > 0; code++) {
+    if (counts[code]! !== threshold) continue;
+    const value = valueAt(code);
+    if (tied.length === places && compareText(value, tied[places - 1]!) >= 0) continue;
+    let at = tied.length === places ? places - 1 : tied.length;
+    while (at > 0 && compareText(tied[at - 1]!, value) > 0) {
+      tied[at] = tied[at - 1]!;
+      tiedCodes[at] = tiedCodes[at - 1]!;
+      at -= 1;
+    }
+    tied[at] = value;
+    tiedCodes[at] = code;
+  }
+  return [...chosen, ...tiedCodes].sort(order);
 }

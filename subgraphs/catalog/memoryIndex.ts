@@ -1,6 +1,15 @@
 import type { CurrencyRates } from './currency.js';
 import { docsOf, intersect, ValueBitsets } from './memoryBitsets.js';
-import { Dictionary, grow, TextArena } from './memoryColumns.js';
+import { Dictionary, grow, rankCounts, TextArena } from './memoryColumns.js';
+import {
+  keepAnyOf,
+  keepAtLeast,
+  keepAtMost,
+  keepCost,
+  keepInSet,
+  keepPresent,
+  keepSectors,
+} from './memoryFilter.js';
 import { compareText, DocOrder } from './memoryOrder.js';
 import { Postings } from './memoryPostings.js';
 import { type RelevanceScorer, RelevanceTerms } from './memoryRelevance.js';
@@ -634,151 +643,4 @@ export class MemoryIndex {
       }
     }
   }
-}
-
-/**
- * The codes with a count, ordered as the SQL orders facet values (count descending, then value in byte order),
- * the first `limit` of them when given. With many values (issuers: one a few credentials), only the best few are
- * sorted: the limit-th count is found first, and values below it never compared.
- */
-export function rankCounts(
-  counts: Float64Array,
-  valueAt: (code: number) => string,
-  limit?: number,
-): number[] {
-  const order = (a: number, b: number) => counts[b]! - counts[a]! || compareText(valueAt(a), valueAt(b));
-  if (limit === undefined) {
-    const codes: number[] = [];
-    for (let code = 0; code < counts.length; code++) if (counts[code]! > 0) codes.push(code);
-    return codes.sort(order);
-  }
-  if (limit <= 0) return [];
-  // The limit-th greatest count, from a histogram of the counts (whole numbers, at most the matches).
-  let most = 0;
-  for (let code = 0; code < counts.length; code++) if (counts[code]! > most) most = counts[code]!;
-  if (most === 0) return [];
-  const histogram = new Uint32Array(most + 1);
-  for (let code = 0; code < counts.length; code++) histogram[counts[code]!]! += 1;
-  let threshold = most;
-  let better = 0;
-  while (threshold > 1 && better + histogram[threshold]! < limit) better += histogram[threshold--]!;
-  const chosen: number[] = [];
-  for (let code = 0; code < counts.length; code++) if (counts[code]! > threshold) chosen.push(code);
-  // Values at the threshold compete for the places left, by value: keep the smallest few.
-  const places = limit - chosen.length;
-  const tied: string[] = [];
-  const tiedCodes: number[] = [];
-  for (let code = 0; code < counts.length && places > 0; code++) {
-    if (counts[code]! !== threshold) continue;
-    const value = valueAt(code);
-    if (tied.length === places && compareText(value, tied[places - 1]!) >= 0) continue;
-    let at = tied.length === places ? places - 1 : tied.length;
-    while (at > 0 && compareText(tied[at - 1]!, value) > 0) {
-      tied[at] = tied[at - 1]!;
-      tiedCodes[at] = tiedCodes[at - 1]!;
-      at -= 1;
-    }
-    tied[at] = value;
-    tiedCodes[at] = code;
-  }
-  return [...chosen, ...tiedCodes].sort(order);
-}
-
-// The passes of MemoryIndex.match: each keeps, in place, the first `count` docs that pass its test, and answers
-// how many it kept.
-
-function keepPresent(docs: Int32Array, count: number, present: Uint8Array, limit: number): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    if (doc < limit && present[doc] === 1) docs[kept++] = doc;
-  }
-  return kept;
-}
-
-function keepInSet(docs: Int32Array, count: number, column: Uint32Array, set: Uint8Array): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    if (set[column[doc]!] === 1) docs[kept++] = doc;
-  }
-  return kept;
-}
-
-function keepSectors(docs: Int32Array, count: number, masks: Uint32Array, mask: number): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    if ((masks[doc]! & mask) !== 0) docs[kept++] = doc;
-  }
-  return kept;
-}
-
-/** Docs with any of a set of values in a list-valued field (languages, skills). */
-function keepAnyOf(
-  docs: Int32Array,
-  count: number,
-  starts: Int32Array,
-  lengths: Uint8Array | Uint32Array,
-  values: Uint32Array,
-  set: Uint8Array,
-): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    const start = starts[doc]!;
-    const end = start + lengths[doc]!;
-    for (let at = start; at < end; at++) {
-      if (set[values[at]!] === 1) {
-        docs[kept++] = doc;
-        break;
-      }
-    }
-  }
-  return kept;
-}
-
-/** Docs whose value is at most `max` (a missing value, NaN, is not). */
-function keepAtMost(docs: Int32Array, count: number, column: Float64Array, max: number): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    if (column[doc]! <= max) docs[kept++] = doc;
-  }
-  return kept;
-}
-
-function keepAtLeast(docs: Int32Array, count: number, column: Float64Array, min: number): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    if (column[doc]! >= min) docs[kept++] = doc;
-  }
-  return kept;
-}
-
-/**
- * Docs costing at most `max` in the filter's currency: prices in that currency as they are, others through the
- * rate table (their price in USD against `max` in USD), and, when the table lacks the currency, only free ones.
- */
-function keepCost(
-  docs: Int32Array,
-  count: number,
-  columns: { costAmount: Float64Array; costBase: Float64Array; currency: Uint32Array },
-  max: number,
-  currencyCode: number,
-  rate: number | null,
-): number {
-  const { costAmount, costBase, currency } = columns;
-  const bound = rate === null ? Number.NaN : max * rate;
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const doc = docs[i]!;
-    const amount = costAmount[doc]!;
-    if (Number.isNaN(amount)) continue;
-    const passes =
-      currency[doc] === currencyCode ? amount <= max : rate === null ? amount === 0 : costBase[doc]! <= bound;
-    if (passes) docs[kept++] = doc;
-  }
-  return kept;
 }
