@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=16
 // Before anything loads @apollo/gateway: it reads this variable to decide whether to send telemetry to Apollo.
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 
