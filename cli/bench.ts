@@ -12,6 +12,7 @@ import { composeSupergraphConfig } from '../gateway/index.js';
 import type { BenchClientResult, BenchClientSettings } from './benchClient.js';
 import { type BenchOperation, benchOperations, MEASURING } from './benchQueries.js';
 import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
+import { spawnServer } from './serverProcess.js';
 import { DEMO_STANDIN_CACHE_CONTROL, startLocalCatalog } from './start.js';
 
 const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--only <query,…>]
@@ -89,27 +90,6 @@ function contenderList(text: string): ContenderName[] {
     }
   }
   return CONTENDERS.filter((name) => names.includes(name));
-}
-
-/** Spawns a server process and resolves once it prints `ready at <url>`. */
-function spawnServer(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  nodeFlags: readonly string[] = [],
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeFlags, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ready at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready`)));
-  });
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

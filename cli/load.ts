@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { composeSupergraphConfig } from '../gateway/index.js';
 import type { LoadClientResult, LoadClientSettings } from './loadClient.js';
 import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
+import { spawnServer } from './serverProcess.js';
 import { startLocalCatalog } from './start.js';
 
 const USAGE = `Usage: npm run load -- [--rate <req/s>] [--duration <s>] [--warmup <s>] [--connections <n>]
@@ -75,40 +76,20 @@ function parseOptions(argv: string[]): LoadOptions | 'help' {
 
 /** Starts `credgraph gateway` on a free port; resolves with its GraphQL URL once it prints that it is ready. */
 function spawnGateway(supergraphPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...GATEWAY_NODE_FLAGS,
-      join(here, 'credgraph.js'),
-      'gateway',
-      '--supergraph',
-      supergraphPath,
-      '--port',
-      '0',
-    ],
+  return spawnServer(
+    [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
     {
-      env: {
-        ...process.env,
-        APOLLO_TELEMETRY_DISABLED: 'true',
-        // One client at a fixed rate is the point here, not something to refuse.
-        CREDGRAPH_RATE_LIMIT: '0',
-        CREDGRAPH_LOG_LEVEL: process.env.CREDGRAPH_LOG_LEVEL ?? 'warn',
-        CREDGRAPH_RELOAD_INTERVAL_MS: '0',
-        // The full, uncached path is what a soak must hold; caches on would answer almost everything from memory.
-        CREDGRAPH_CACHE: process.env.CREDGRAPH_CACHE ?? 'off',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: 'true',
+      // One client at a fixed rate is the point here, not something to refuse.
+      CREDGRAPH_RATE_LIMIT: '0',
+      CREDGRAPH_LOG_LEVEL: process.env.CREDGRAPH_LOG_LEVEL ?? 'warn',
+      CREDGRAPH_RELOAD_INTERVAL_MS: '0',
+      // The full, uncached path is what a soak must hold; caches on would answer almost everything from memory.
+      CREDGRAPH_CACHE: process.env.CREDGRAPH_CACHE ?? 'off',
     },
+    GATEWAY_NODE_FLAGS,
   );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ready at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was ready`)));
-  });
 }
 
 function runLoadClient(settings: LoadClientSettings): Promise<LoadClientResult> {
