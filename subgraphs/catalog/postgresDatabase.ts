@@ -115,37 +115,29 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   snapshot<T>(work: (reads: SqlQueryable) => Promise<T>): Promise<T> {
-    return this.snapshots.run(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const result = await work(queryable(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    });
+    return this.snapshots.run(() =>
+      this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work),
+    );
   }
 
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-    return this.writes.run(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(queryable(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    });
+    return this.writes.run(() => this.inTransaction('BEGIN', work));
+  }
+
+  /** Runs `work` on one pooled connection between `begin` and COMMIT, rolling back if it throws. */
+  private async inTransaction<T>(begin: string, work: (queries: SqlQueryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(begin);
+      const result = await work(queryable(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   close(): Promise<void> {
