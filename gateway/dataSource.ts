@@ -24,6 +24,8 @@ export interface GatewayContext {
   adminToken?: string;
   /** What the caches may do for this request; absent when the gateway caches nothing. */
   cache?: RequestCacheState;
+  /** The codes of the errors the answer carries, collected for the request's access log line. */
+  errorCodes?: string[];
 }
 
 /**

@@ -178,6 +178,23 @@ describe('logs', () => {
     expect(typeof line!.time).toBe('string');
   });
 
+  it('logs the codes of a partial answer’s errors, and of a request refused before it ran', async () => {
+    await proxy.down();
+    try {
+      const partial = await postGraphQL(gateway.url, { query: JOIN_QUERY }, { 'x-request-id': 'log-partial' });
+      expect(partial.status).toBe(200);
+    } finally {
+      await proxy.up();
+    }
+    const refused = await postGraphQL(gateway.url, { variables: {} }, { 'x-request-id': 'log-refused' });
+    expect(refused.status).toBe(400);
+    const lines = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const partialLine = lines.find((entry) => entry.requestId === 'log-partial');
+    expect(partialLine).toMatchObject({ status: 200, errorCodes: ['SUBGRAPH_UNAVAILABLE'] });
+    const refusedLine = lines.find((entry) => entry.requestId === 'log-refused');
+    expect(refusedLine).toMatchObject({ status: 400, errorCodes: ['BAD_REQUEST'] });
+  });
+
   it('never writes tokens, API keys, cookies or variables', async () => {
     await postGraphQL(
       gateway.url,
