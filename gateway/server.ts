@@ -250,19 +250,19 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
     });
     route(request, response, url, requestId, record).catch((error: unknown) => {
-        logger.error({
-          msg: 'request failed',
-          requestId,
-          method: request.method,
-          path: url.pathname,
-          err: (error as Error).stack ?? String(error),
-        });
-        if (!response.headersSent) {
-          sendError(response, 500, 'INTERNAL_SERVER_ERROR', 'internal gateway error');
-        } else {
-          response.destroy();
-        }
+      logger.error({
+        msg: 'request failed',
+        requestId,
+        method: request.method,
+        path: url.pathname,
+        err: (error as Error).stack ?? String(error),
       });
+      if (!response.headersSent) {
+        sendError(response, 500, 'INTERNAL_SERVER_ERROR', 'internal gateway error');
+      } else {
+        response.destroy();
+      }
+    });
   });
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;

@@ -181,7 +181,11 @@ describe('logs', () => {
   it('logs the codes of a partial answer’s errors, and of a request refused before it ran', async () => {
     await proxy.down();
     try {
-      const partial = await postGraphQL(gateway.url, { query: JOIN_QUERY }, { 'x-request-id': 'log-partial' });
+      const partial = await postGraphQL(
+        gateway.url,
+        { query: JOIN_QUERY },
+        { 'x-request-id': 'log-partial' },
+      );
       expect(partial.status).toBe(200);
     } finally {
       await proxy.up();
