@@ -51,6 +51,11 @@ interface Measurement extends BenchClientResult {
   peakRssBytes: number;
   /** The server's CPU time (user + system) per request over the measured run, in ms. */
   cpuMsPerRequest: number;
+  /**
+   * The CPU time per request of this process, which runs the subgraphs and stand-ins (as `npm start` does), in
+   * ms: the share of each request every contender pays alike, on the same cores.
+   */
+  subgraphCpuMsPerRequest: number;
 }
 
 function parseOptions(argv: string[]): BenchOptions | 'help' {
@@ -295,6 +300,7 @@ async function benchOperation(
       }
       const pid = started.child.pid!;
       let cpuAtStart = cpuMs(pid);
+      let subgraphCpuAtStart = process.cpuUsage();
       const result = await runClient(
         {
           url: started.url,
@@ -305,15 +311,20 @@ async function benchOperation(
         },
         () => {
           cpuAtStart = cpuMs(pid);
+          subgraphCpuAtStart = process.cpuUsage();
         },
       );
-      const cpuMsPerRequest = (cpuMs(pid) - cpuAtStart) / Math.max(1, result.requests);
-      measured[name] = { ...result, peakRssBytes: peakRss(pid), cpuMsPerRequest };
+      const requests = Math.max(1, result.requests);
+      const cpuMsPerRequest = (cpuMs(pid) - cpuAtStart) / requests;
+      const subgraphCpu = process.cpuUsage(subgraphCpuAtStart);
+      const subgraphCpuMsPerRequest = (subgraphCpu.user + subgraphCpu.system) / 1000 / requests;
+      measured[name] = { ...result, peakRssBytes: peakRss(pid), cpuMsPerRequest, subgraphCpuMsPerRequest };
       const failed = result.errors + result.timeouts + result.non2xx;
       console.log(
         `${operation.name.padEnd(17)} ${name.padEnd(17)} ${pad(result.requestsPerSecond.toFixed(0), 7)} req/s  ` +
           `p50 ${pad(String(result.latencyMs.p50), 4)} ms  p99 ${pad(String(result.latencyMs.p99), 4)} ms  ` +
-          `peak RSS ${pad(mb(measured[name].peakRssBytes), 9)}  CPU ${pad(measured[name].cpuMsPerRequest.toFixed(3), 6)} ms/req` +
+          `peak RSS ${pad(mb(measured[name].peakRssBytes), 9)}  CPU ${pad(measured[name].cpuMsPerRequest.toFixed(3), 6)} ms/req  ` +
+          `subgraphs ${pad(subgraphCpuMsPerRequest.toFixed(3), 6)} ms/req` +
           `${failed > 0 ? `  (${failed} failed)` : ''}`,
       );
     } finally {
@@ -351,6 +362,7 @@ function printReport(results: Record<string, Partial<Record<ContenderName, Measu
             p99Ms: measurement.latencyMs.p99,
             peakRssMB: Math.round((measurement.peakRssBytes / 1024 / 1024) * 10) / 10,
             cpuMsPerRequest: Math.round(measurement.cpuMsPerRequest * 1000) / 1000,
+            subgraphCpuMsPerRequest: Math.round(measurement.subgraphCpuMsPerRequest * 1000) / 1000,
             failed: measurement.errors + measurement.timeouts + measurement.non2xx,
           },
         ];
@@ -368,8 +380,25 @@ function printReport(results: Record<string, Partial<Record<ContenderName, Measu
         `peak RSS ${mb(page.credgraphNoCache.peakRssBytes)} vs ${mb(page.apolloGateway.peakRssBytes)} ` +
         `(no higher: ${rssOk ? 'yes' : 'NO'})`,
     );
+    console.log(subgraphBound(page.credgraphNoCache, page.apolloGateway));
   }
   console.log(JSON.stringify(summary));
+}
+
+/**
+ * What the caches-off ratio could be at best on this machine: the gateway's own CPU per page against plain
+ * Apollo's, and the req/s the subgraphs' process (one event loop, as `npm start` runs them) could serve on its own
+ * at the CPU per page it spent for credgraph — a gateway that cost nothing would still wait for it.
+ */
+function subgraphBound(credgraph: Measurement, apollo: Measurement): string {
+  const gatewayCpuRatio = apollo.cpuMsPerRequest / credgraph.cpuMsPerRequest;
+  const subgraphLimit = 1000 / credgraph.subgraphCpuMsPerRequest;
+  return (
+    `gateway CPU per page: ${credgraph.cpuMsPerRequest.toFixed(2)} ms against plain Apollo's ` +
+    `${apollo.cpuMsPerRequest.toFixed(2)} ms (${gatewayCpuRatio.toFixed(2)}× less); the subgraphs' process spent ` +
+    `${credgraph.subgraphCpuMsPerRequest.toFixed(2)} ms per page, so it alone caps credgraph at ` +
+    `${subgraphLimit.toFixed(0)} req/s (${(subgraphLimit / apollo.requestsPerSecond).toFixed(2)}× plain Apollo)`
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
