@@ -1,4 +1,4 @@
-import { type Closable, UpstreamError, UpstreamHttp } from '../kit/index.js';
+import { type Closable, chunks, UpstreamError, UpstreamHttp } from '../kit/index.js';
 import { EXEMPLAR_MAX_PAGE_SIZE, type ExemplarConfig, PROVIDER_ID } from './config.js';
 import type { ExemplarItem, ExemplarItemBatch, ExemplarItemPage } from './upstream.js';
 
@@ -80,10 +80,4 @@ function checkPageSize(perPage: number): number {
 
 function badResponse(detail: string): UpstreamError {
   return new UpstreamError('UPSTREAM_BAD_RESPONSE', PROVIDER_ID, `${PROVIDER_ID}: ${detail}`);
-}
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let index = 0; index < values.length; index += size) result.push(values.slice(index, index + size));
-  return result;
 }

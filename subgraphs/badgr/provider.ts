@@ -6,7 +6,7 @@ import {
   type FeedPage,
   type FeedRequest,
   InvalidCursorError,
-  UpstreamError,
+  loadEachDistinct,
 } from '../kit/index.js';
 import { BadgrClient } from './client.js';
 import { type BadgrConfig, PROVIDER_ID, readConfig } from './config.js';
@@ -69,51 +69,17 @@ export async function loadBadgrDetails(
   client: BadgrClient,
   refs: readonly ParsedId[],
 ): Promise<Array<BadgrBadgeClassDetails | null | Error>> {
-  const results: Array<BadgrBadgeClassDetails | null | Error> = refs.map(() => null);
-  const positions = new Map<string, number[]>();
-  refs.forEach((ref, index) => {
-    const own = ref.provider === PROVIDER_ID && ref.kind === 'badgeclass' && ENTITY_ID.test(ref.upstreamId);
-    if (own) positions.set(ref.upstreamId, [...(positions.get(ref.upstreamId) ?? []), index]);
+  const entityIds = refs.map((ref) =>
+    ref.provider === PROVIDER_ID && ref.kind === 'badgeclass' && ENTITY_ID.test(ref.upstreamId)
+      ? ref.upstreamId
+      : null,
+  );
+  return loadEachDistinct(entityIds, DETAILS_CONCURRENCY, async (entityId) => {
+    const badgeClass = await client.getBadgeClass(entityId);
+    if (!badgeClass) return null;
+    const issuers = await client.issuersById([badgeClass.issuer]);
+    return toDetails(badgeClass, issuers.get(badgeClass.issuer) ?? null);
   });
-
-  let refused: UpstreamError | null = null;
-  await forEachConcurrently([...positions.keys()], DETAILS_CONCURRENCY, async (entityId) => {
-    if (refused) return;
-    let result: BadgrBadgeClassDetails | null | Error;
-    try {
-      const badgeClass = await client.getBadgeClass(entityId);
-      if (badgeClass) {
-        const issuers = await client.issuersById([badgeClass.issuer]);
-        result = toDetails(badgeClass, issuers.get(badgeClass.issuer) ?? null);
-      } else {
-        result = null;
-      }
-    } catch (error) {
-      if (error instanceof UpstreamError && error.code === 'UPSTREAM_UNAUTHORIZED') {
-        refused ??= error;
-        return;
-      }
-      result = error instanceof Error ? error : new Error(String(error));
-    }
-    for (const index of positions.get(entityId) ?? []) results[index] = result;
-  });
-  if (refused) throw refused;
-  return results;
-}
-
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let nextIndex = 0;
-  const worker = async () => {
-    while (nextIndex < items.length) {
-      const item = items[nextIndex++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 /** Canvas Credentials (Badgr): the badge classes of the configured account's issuers, as credentials. */

@@ -1,4 +1,4 @@
-import { type Closable, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
+import { type Closable, chunks, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
 import { COURSERA_MAX_PAGE_SIZE, type CourseraConfig, PROVIDER_ID } from './config.js';
 import type {
   CourseraCourse,
@@ -242,10 +242,4 @@ function badResponse(detail: string): UpstreamError {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let index = 0; index < values.length; index += size) result.push(values.slice(index, index + size));
-  return result;
 }

@@ -5,8 +5,9 @@ import {
   encodeCursor,
   type FeedPage,
   type FeedRequest,
+  forEachConcurrently,
   InvalidCursorError,
-  UpstreamError,
+  loadEachDistinct,
 } from '../kit/index.js';
 import { CredlyClient, type TemplateSighting } from './client.js';
 import { isCredlyId, readConfig } from './config.js';
@@ -154,48 +155,15 @@ export async function loadCredlyDetails(
   client: CredlyClient,
   refs: readonly ParsedId[],
 ): Promise<Array<CredlyBadgeTemplateDetails | null | Error>> {
-  const results: Array<CredlyBadgeTemplateDetails | null | Error> = refs.map(() => null);
-  const positions = new Map<string, number[]>();
-  refs.forEach((ref, index) => {
-    const own = ref.provider === CREDLY_PROVIDER_ID && ref.kind === 'template' && isCredlyId(ref.upstreamId);
-    if (!own) return;
-    const id = ref.upstreamId.toLowerCase();
-    positions.set(id, [...(positions.get(id) ?? []), index]);
+  const templateIds = refs.map((ref) =>
+    ref.provider === CREDLY_PROVIDER_ID && ref.kind === 'template' && isCredlyId(ref.upstreamId)
+      ? ref.upstreamId.toLowerCase()
+      : null,
+  );
+  return loadEachDistinct(templateIds, DETAILS_CONCURRENCY, async (templateId) => {
+    const found = await client.findBadgeTemplate(templateId);
+    return found && isPublished(found.template) ? toDetails(found.template) : null;
   });
-
-  let refused: UpstreamError | null = null;
-  await forEachConcurrently([...positions.keys()], DETAILS_CONCURRENCY, async (templateId) => {
-    if (refused) return;
-    let result: CredlyBadgeTemplateDetails | null | Error;
-    try {
-      const found = await client.findBadgeTemplate(templateId);
-      result = found && isPublished(found.template) ? toDetails(found.template) : null;
-    } catch (error) {
-      if (error instanceof UpstreamError && error.code === 'UPSTREAM_UNAUTHORIZED') {
-        refused ??= error;
-        return;
-      }
-      result = error instanceof Error ? error : new Error(String(error));
-    }
-    for (const index of positions.get(templateId) ?? []) results[index] = result;
-  });
-  if (refused) throw refused;
-  return results;
-}
-
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let nextIndex = 0;
-  const worker = async () => {
-    while (nextIndex < items.length) {
-      const item = items[nextIndex++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 /** The Credly provider: badge templates of the configured organizations, as credentials. */

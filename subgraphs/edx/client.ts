@@ -1,4 +1,4 @@
-import { type Closable, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
+import { type Closable, chunks, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
 import { EDX_MAX_PAGE_SIZE, type EdxConfig, PROVIDER_ID } from './config.js';
 import type { DrfPage, EdxCourse, EdxProgram } from './upstream.js';
 
@@ -159,10 +159,4 @@ function checkPageSize(pageSize: number): void {
 
 function badResponse(detail: string): UpstreamError {
   return new UpstreamError('UPSTREAM_BAD_RESPONSE', PROVIDER_ID, `${PROVIDER_ID}: ${detail}`);
-}
-
-function chunks<T>(values: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let index = 0; index < values.length; index += size) result.push(values.slice(index, index + size));
-  return result;
 }

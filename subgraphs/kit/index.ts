@@ -1,3 +1,4 @@
+export * from './batching.js';
 export * from './circuitBreaker.js';
 export * from './config.js';
 export * from './conformance.js';

@@ -1,4 +1,4 @@
-import { type Closable, UpstreamError, UpstreamHttp } from '../kit/index.js';
+import { type Closable, forEachConcurrently, UpstreamError, UpstreamHttp } from '../kit/index.js';
 import { isCtid, MAX_REGISTRY_PAGE_SIZE, PROVIDER_ID, type RegistryConfig } from './config.js';
 import { isObject } from './ctdl.js';
 import {
@@ -243,20 +243,4 @@ function badResponse(detail: string): UpstreamError {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-/** Runs `work` over `items` with at most `concurrency` calls in flight; rejects with the first failure. */
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
