@@ -1,39 +1,31 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clashingSdl,
   errorBody,
   exitWithin,
-  type FixtureSubgraph,
+  type FixtureSubgraphs,
   freePort,
   portIsFree,
   postGraphQL,
   productsSdl,
   type SpawnedGateway,
   spawnCredgraph,
-  startFixtureSubgraph,
-  tempDir,
+  startFixtureSubgraphs,
   waitForOutput,
-  writeSupergraphFile,
 } from './helpers.js';
 
 const READY = /credgraph gateway ready at (http:\/\/\S+)/;
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
-let dir: string;
+let fixtures: FixtureSubgraphs;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  dir = tempDir();
+  fixtures = await startFixtureSubgraphs();
 });
 
 afterAll(async () => {
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 describe('credgraph gateway --supergraph (compiled bin)', () => {
@@ -44,8 +36,7 @@ describe('credgraph gateway --supergraph (compiled bin)', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    const supergraphPath = writeSupergraphFile(dir, [products, reviews]);
-    gateway = spawnCredgraph(['gateway', '--supergraph', supergraphPath, '--port', String(port)]);
+    gateway = spawnCredgraph(['gateway', '--supergraph', fixtures.supergraphPath, '--port', String(port)]);
     const line = await waitForOutput(gateway, READY, 10_000);
     endpoint = line.match(READY)![1]!;
     origin = new URL(endpoint).origin;
@@ -182,20 +173,20 @@ describe('credgraph gateway --supergraph (compiled bin)', () => {
 
 describe('credgraph gateway --config (compiled bin)', () => {
   it('composes the subgraphs a supergraph.yaml points at and serves them', async () => {
-    const configPath = join(dir, 'supergraph.yaml');
+    const configPath = join(fixtures.dir, 'supergraph.yaml');
     writeFileSync(
       configPath,
       [
         'federation_version: =2.7.x',
         'subgraphs:',
         '  products:',
-        `    routing_url: ${products.url}`,
+        `    routing_url: ${fixtures.products.url}`,
         '    schema:',
-        `      subgraph_url: ${products.url}`,
+        `      subgraph_url: ${fixtures.products.url}`,
         '  reviews:',
-        `    routing_url: ${reviews.url}`,
+        `    routing_url: ${fixtures.reviews.url}`,
         '    schema:',
-        `      subgraph_url: ${reviews.url}`,
+        `      subgraph_url: ${fixtures.reviews.url}`,
         '',
       ].join('\n'),
     );
@@ -217,9 +208,9 @@ describe('credgraph gateway --config (compiled bin)', () => {
   });
 
   it('explains a composition error and exits with code 1', async () => {
-    writeFileSync(join(dir, 'products.graphql'), productsSdl);
-    writeFileSync(join(dir, 'clashing.graphql'), clashingSdl);
-    const configPath = join(dir, 'clash.yaml');
+    writeFileSync(join(fixtures.dir, 'products.graphql'), productsSdl);
+    writeFileSync(join(fixtures.dir, 'clashing.graphql'), clashingSdl);
+    const configPath = join(fixtures.dir, 'clash.yaml');
     writeFileSync(
       configPath,
       [
@@ -246,7 +237,7 @@ describe('credgraph gateway --config (compiled bin)', () => {
 
   it('explains an unreachable subgraph and exits with code 1', async () => {
     const port = await freePort();
-    const configPath = join(dir, 'down.yaml');
+    const configPath = join(fixtures.dir, 'down.yaml');
     writeFileSync(
       configPath,
       `subgraphs:\n  down:\n    routing_url: http://127.0.0.1:${port}/graphql\n    schema:\n      subgraph_url: http://127.0.0.1:${port}/graphql\n`,
@@ -269,7 +260,13 @@ describe('credgraph command line', () => {
   });
 
   it('reports an unreadable supergraph file with code 1', async () => {
-    const gateway = spawnCredgraph(['gateway', '--supergraph', join(dir, 'missing.graphql'), '--port', '0']);
+    const gateway = spawnCredgraph([
+      'gateway',
+      '--supergraph',
+      join(fixtures.dir, 'missing.graphql'),
+      '--port',
+      '0',
+    ]);
     expect(await exitWithin(gateway, 5_000)).toBe(1);
     expect(gateway.stderr()).toMatch(/cannot read supergraph SDL file .*missing\.graphql/);
     expect(gateway.stderr()).not.toMatch(/\n\s+at /);

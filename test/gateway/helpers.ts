@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -103,6 +103,35 @@ export async function startFixtureSubgraph(
   });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   return { name, url: url.replace('localhost', '127.0.0.1'), sdl, stop: () => server.stop() };
+}
+
+/** Both fixture subgraphs, with a temporary directory that holds their composed supergraph. */
+export interface FixtureSubgraphs {
+  products: FixtureSubgraph;
+  reviews: FixtureSubgraph;
+  /** The test file's own temporary directory, removed by close(). */
+  dir: string;
+  /** The supergraph of both subgraphs, written in `dir`. */
+  supergraphPath: string;
+  close(): Promise<void>;
+}
+
+/** What most gateway test files start from: both fixture subgraphs served, composed and written to a file. */
+export async function startFixtureSubgraphs(): Promise<FixtureSubgraphs> {
+  const products = await startFixtureSubgraph('products');
+  const reviews = await startFixtureSubgraph('reviews');
+  const dir = tempDir();
+  return {
+    products,
+    reviews,
+    dir,
+    supergraphPath: writeSupergraphFile(dir, [products, reviews]),
+    async close() {
+      await products.stop();
+      await reviews.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A new temporary directory for this test's files. */

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
@@ -6,30 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../gateway/index.js';
 import {
   clashingSdl,
-  type FixtureSubgraph,
+  type FixtureSubgraphs,
   postGraphQL,
-  startFixtureSubgraph,
-  tempDir,
+  startFixtureSubgraphs,
   writeSupergraphFile,
 } from './helpers.js';
 import { parsePrometheusText, sampleValue } from './prometheus.js';
 
 /** Supergraph hot reload: a new supergraph is swapped in; one that fails to load leaves the last good one serving. */
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
-let dir: string;
+let fixtures: FixtureSubgraphs;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  dir = tempDir();
+  fixtures = await startFixtureSubgraphs();
 });
 
 afterAll(async () => {
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 const WITH_REVIEWS = '{ topProducts(first: 1) { name reviews { stars } } }';
@@ -54,14 +47,16 @@ async function reloads(gateway: RunningGateway, outcome: string): Promise<number
 }
 
 function productsOnlySupergraph(): string {
-  const result = composeServices([{ name: 'products', url: products.url, typeDefs: parse(products.sdl) }]);
+  const result = composeServices([
+    { name: 'products', url: fixtures.products.url, typeDefs: parse(fixtures.products.sdl) },
+  ]);
   if (result.errors) throw new Error(result.errors.map((error) => error.message).join('\n'));
   return result.supergraphSdl;
 }
 
 describe('hot reload of a supergraph file', () => {
   it('swaps in a changed file, and keeps the last good supergraph when the file is broken', async () => {
-    const path = writeSupergraphFile(dir, [products, reviews]);
+    const path = writeSupergraphFile(fixtures.dir, [fixtures.products, fixtures.reviews]);
     const gateway = await startGateway({
       supergraphPath: path,
       port: 0,
@@ -83,7 +78,7 @@ describe('hot reload of a supergraph file', () => {
         expect((await fetch(new URL('/ready', gateway.url))).status).toBe(200);
       }
 
-      writeSupergraphFile(dir, [products, reviews]);
+      writeSupergraphFile(fixtures.dir, [fixtures.products, fixtures.reviews]);
       await eventually(() => answers(gateway, WITH_REVIEWS), 'reviews are back');
     } finally {
       await gateway.close();
@@ -93,10 +88,10 @@ describe('hot reload of a supergraph file', () => {
 
 describe('hot reload of a supergraph config', () => {
   it('recomposes when the config changes, and keeps serving when composition fails', async () => {
-    const path = join(dir, 'supergraph.yaml');
+    const path = join(fixtures.dir, 'supergraph.yaml');
     const entry = (name: string, url: string) =>
       `  ${name}:\n    routing_url: ${url}\n    schema:\n      subgraph_url: ${url}\n`;
-    writeFileSync(path, `subgraphs:\n${entry('products', products.url)}`);
+    writeFileSync(path, `subgraphs:\n${entry('products', fixtures.products.url)}`);
     const gateway = await startGateway({
       supergraphConfigPath: path,
       port: 0,
@@ -106,7 +101,10 @@ describe('hot reload of a supergraph config', () => {
     try {
       expect(await answers(gateway, WITH_REVIEWS)).toBe(false);
 
-      writeFileSync(path, `subgraphs:\n${entry('products', products.url)}${entry('reviews', reviews.url)}`);
+      writeFileSync(
+        path,
+        `subgraphs:\n${entry('products', fixtures.products.url)}${entry('reviews', fixtures.reviews.url)}`,
+      );
       await eventually(() => answers(gateway, WITH_REVIEWS), 'reviews are composed in');
 
       const failedBefore = await reloads(gateway, 'failed');
@@ -116,7 +114,7 @@ describe('hot reload of a supergraph config', () => {
         .join('\n')}\n`;
       writeFileSync(
         path,
-        `subgraphs:\n${entry('products', products.url)}${entry('reviews', reviews.url)}${clashing}`,
+        `subgraphs:\n${entry('products', fixtures.products.url)}${entry('reviews', fixtures.reviews.url)}${clashing}`,
       );
       await eventually(async () => (await reloads(gateway, 'failed')) > failedBefore, 'composition fails');
       expect(await answers(gateway, WITH_REVIEWS)).toBe(true);

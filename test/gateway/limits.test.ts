@@ -1,45 +1,30 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../gateway/index.js';
-import {
-  type FixtureSubgraph,
-  postGraphQL,
-  startFixtureSubgraph,
-  tempDir,
-  writeSupergraphFile,
-} from './helpers.js';
+import { type FixtureSubgraphs, postGraphQL, startFixtureSubgraphs } from './helpers.js';
 
 /** Every request limit: each one refuses with HTTP 400, its own code and a message that says what to change. */
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
-let dir: string;
-let supergraphPath: string;
+let fixtures: FixtureSubgraphs;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  dir = tempDir();
-  supergraphPath = writeSupergraphFile(dir, [products, reviews]);
-  gateway = await startGateway({ supergraphPath, port: 0 });
+  fixtures = await startFixtureSubgraphs();
+  gateway = await startGateway({ supergraphPath: fixtures.supergraphPath, port: 0 });
 });
 
 afterAll(async () => {
   await gateway?.close();
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 async function withGateway(
   options: Partial<GatewayOptions>,
   test: (gateway: RunningGateway) => Promise<void>,
 ) {
-  const other = await startGateway({ supergraphPath, port: 0, ...options });
+  const other = await startGateway({ supergraphPath: fixtures.supergraphPath, port: 0, ...options });
   try {
     await test(other);
   } finally {

@@ -1,15 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonLogger, type RunningGateway, startGateway } from '../../gateway/index.js';
 import { type RunningFaultProxy, startFaultProxy } from '../../subgraphs/kit/index.js';
-import {
-  type FixtureSubgraph,
-  postGraphQL,
-  startFixtureSubgraph,
-  tempDir,
-  writeSupergraphFile,
-} from './helpers.js';
+import { type FixtureSubgraphs, postGraphQL, startFixtureSubgraphs } from './helpers.js';
 import { parsePrometheusText, sampleValue } from './prometheus.js';
 
 /**
@@ -24,24 +18,22 @@ const SECRETS = {
   adminToken: 'adm1n-token-for-the-catalog',
 };
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
+let fixtures: FixtureSubgraphs;
 let proxy: RunningFaultProxy;
-let dir: string;
 let gateway: RunningGateway;
 let origin: string;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  proxy = await startFaultProxy(new URL(reviews.url).origin);
-  dir = tempDir();
-  const path = writeSupergraphFile(dir, [products, reviews]);
-  const viaProxy = readFileSync(path, 'utf8').replace(new URL(reviews.url).origin, proxy.origin);
-  writeFileSync(join(dir, 'proxied.graphql'), viaProxy);
+  fixtures = await startFixtureSubgraphs();
+  proxy = await startFaultProxy(new URL(fixtures.reviews.url).origin);
+  const viaProxy = readFileSync(fixtures.supergraphPath, 'utf8').replace(
+    new URL(fixtures.reviews.url).origin,
+    proxy.origin,
+  );
+  writeFileSync(join(fixtures.dir, 'proxied.graphql'), viaProxy);
   gateway = await startGateway({
-    supergraphPath: join(dir, 'proxied.graphql'),
+    supergraphPath: join(fixtures.dir, 'proxied.graphql'),
     port: 0,
     readyCacheMs: 0,
     logger: createJsonLogger({
@@ -55,9 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   await proxy?.close();
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 const JOIN_QUERY = '{ topProducts(first: 2) { name reviews { stars } } }';

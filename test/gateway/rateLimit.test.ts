@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../gateway/index.js';
-import { type FixtureSubgraph, startFixtureSubgraph, tempDir, writeSupergraphFile } from './helpers.js';
+import { type FixtureSubgraphs, startFixtureSubgraphs } from './helpers.js';
 import { parsePrometheusText, sampleValue } from './prometheus.js';
 
 /** Rate limiting per client, in memory and shared through the real Redis (REDIS_URL, or 127.0.0.1:6379). */
@@ -11,26 +10,18 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // Windows are aligned to the clock; an hour-long one makes a test crossing a window's end vanishingly unlikely.
 const HOUR = 3_600_000;
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
-let dir: string;
-let supergraphPath: string;
+let fixtures: FixtureSubgraphs;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  dir = tempDir();
-  supergraphPath = writeSupergraphFile(dir, [products, reviews]);
+  fixtures = await startFixtureSubgraphs();
 });
 
 afterAll(async () => {
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 async function gatewayWith(options: Partial<GatewayOptions>): Promise<RunningGateway> {
-  return startGateway({ supergraphPath, port: 0, ...options });
+  return startGateway({ supergraphPath: fixtures.supergraphPath, port: 0, ...options });
 }
 
 function ask(gateway: RunningGateway, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
@@ -6,31 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type RunningGateway, startGateway } from '../../gateway/index.js';
 import {
   errorBody,
-  type FixtureSubgraph,
+  type FixtureSubgraphs,
   freePort,
   portIsFree,
   postGraphQL,
   startFixtureSubgraph,
-  tempDir,
-  writeSupergraphFile,
+  startFixtureSubgraphs,
 } from './helpers.js';
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
-let supergraphPath: string;
-let dir: string;
+let fixtures: FixtureSubgraphs;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  dir = tempDir();
-  supergraphPath = writeSupergraphFile(dir, [products, reviews]);
+  fixtures = await startFixtureSubgraphs();
 });
 
 afterAll(async () => {
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 describe('startGateway', () => {
@@ -38,7 +29,7 @@ describe('startGateway', () => {
   let origin: string;
 
   beforeAll(async () => {
-    gateway = await startGateway({ supergraphPath, port: 0 });
+    gateway = await startGateway({ supergraphPath: fixtures.supergraphPath, port: 0 });
     origin = new URL(gateway.url).origin;
   });
 
@@ -50,7 +41,10 @@ describe('startGateway', () => {
   });
 
   it('takes the supergraph as a string too', async () => {
-    const fromString = await startGateway({ supergraphSdl: readFileSync(supergraphPath, 'utf8'), port: 0 });
+    const fromString = await startGateway({
+      supergraphSdl: readFileSync(fixtures.supergraphPath, 'utf8'),
+      port: 0,
+    });
     try {
       const result = await postGraphQL(fromString.url, { query: '{ topProducts(first: 1) { upc } }' });
       expect(JSON.parse(result.text)).toEqual({ data: { topProducts: [{ upc: '1' }] } });
@@ -60,7 +54,11 @@ describe('startGateway', () => {
   });
 
   it('refuses a body over the limit with 413 JSON', async () => {
-    const small = await startGateway({ supergraphPath, port: 0, maxBodyBytes: 1_000 });
+    const small = await startGateway({
+      supergraphPath: fixtures.supergraphPath,
+      port: 0,
+      maxBodyBytes: 1_000,
+    });
     try {
       const result = await postGraphQL(small.url, { query: `{ __typename } # ${'x'.repeat(2_000)}` });
       expect(result.status).toBe(413);
@@ -128,7 +126,10 @@ describe('startGateway', () => {
 
   it('reports an unreachable subgraph inside a GraphQL response', async () => {
     const down = await freePort();
-    const sdl = readFileSync(supergraphPath, 'utf8').replace(reviews.url, `http://127.0.0.1:${down}/graphql`);
+    const sdl = readFileSync(fixtures.supergraphPath, 'utf8').replace(
+      fixtures.reviews.url,
+      `http://127.0.0.1:${down}/graphql`,
+    );
     const broken = await startGateway({ supergraphSdl: sdl, port: 0 });
     try {
       const result = await postGraphQL(broken.url, {
@@ -151,7 +152,7 @@ describe('subgraph timeout', () => {
     const silent = createServer(() => {});
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
     const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}/graphql`;
-    const sdl = readFileSync(supergraphPath, 'utf8').replace(reviews.url, silentUrl);
+    const sdl = readFileSync(fixtures.supergraphPath, 'utf8').replace(fixtures.reviews.url, silentUrl);
     const gateway = await startGateway({ supergraphSdl: sdl, port: 0, subgraphTimeoutMs: 300 });
     try {
       const started = Date.now();
@@ -181,7 +182,11 @@ describe('gateway lifecycle', () => {
     const gateway = await createGateway({
       supergraphConfig: {
         subgraphs: [
-          { name: 'products', routingUrl: products.url, schema: { subgraphUrl: products.url } },
+          {
+            name: 'products',
+            routingUrl: fixtures.products.url,
+            schema: { subgraphUrl: fixtures.products.url },
+          },
           { name: 'reviews', routingUrl: slow.url, schema: { subgraphUrl: slow.url } },
         ],
       },
@@ -215,7 +220,7 @@ describe('gateway lifecycle', () => {
   });
 
   it('lets in-flight requests finish on close, then frees the port', async () => {
-    const gateway = await startGateway({ supergraphPath, port: 0 });
+    const gateway = await startGateway({ supergraphPath: fixtures.supergraphPath, port: 0 });
     const inFlight = postGraphQL(gateway.url, { query: '{ topProducts(first: 1, delayMs: 400) { name } }' });
     await new Promise((done) => setTimeout(done, 100));
     const closed = gateway.close();
@@ -249,9 +254,11 @@ describe('gateway lifecycle', () => {
   });
 
   it('rejects with the listen error when the port is taken', async () => {
-    const first = await startGateway({ supergraphPath, port: 0 });
+    const first = await startGateway({ supergraphPath: fixtures.supergraphPath, port: 0 });
     try {
-      await expect(createGateway({ supergraphPath, port: first.port })).rejects.toMatchObject({
+      await expect(
+        createGateway({ supergraphPath: fixtures.supergraphPath, port: first.port }),
+      ).rejects.toMatchObject({
         code: 'EADDRINUSE',
       });
     } finally {

@@ -1,15 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../gateway/index.js';
 import { type RunningFaultProxy, startFaultProxy } from '../../subgraphs/kit/index.js';
-import {
-  type FixtureSubgraph,
-  postGraphQL,
-  startFixtureSubgraph,
-  tempDir,
-  writeSupergraphFile,
-} from './helpers.js';
+import { type FixtureSubgraphs, postGraphQL, startFixtureSubgraphs } from './helpers.js';
 import { parsePrometheusText, sampleValue } from './prometheus.js';
 
 /**
@@ -18,30 +12,23 @@ import { parsePrometheusText, sampleValue } from './prometheus.js';
  * a fault proxy; the query asks products for names and reviews for stars.
  */
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
+let fixtures: FixtureSubgraphs;
 let proxy: RunningFaultProxy;
-let dir: string;
 let supergraphPath: string;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  proxy = await startFaultProxy(new URL(reviews.url).origin);
-  dir = tempDir();
-  const path = writeSupergraphFile(dir, [products, reviews]);
-  supergraphPath = join(dir, 'proxied.graphql');
+  fixtures = await startFixtureSubgraphs();
+  proxy = await startFaultProxy(new URL(fixtures.reviews.url).origin);
+  supergraphPath = join(fixtures.dir, 'proxied.graphql');
   writeFileSync(
     supergraphPath,
-    readFileSync(path, 'utf8').replace(new URL(reviews.url).origin, proxy.origin),
+    readFileSync(fixtures.supergraphPath, 'utf8').replace(new URL(fixtures.reviews.url).origin, proxy.origin),
   );
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 beforeEach(() => {

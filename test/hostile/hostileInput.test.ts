@@ -1,14 +1,8 @@
-import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { type Dispatcher, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../gateway/index.js';
-import {
-  type FixtureSubgraph,
-  startFixtureSubgraph,
-  tempDir,
-  writeSupergraphFile,
-} from '../gateway/helpers.js';
+import { type FixtureSubgraphs, startFixtureSubgraphs } from '../gateway/helpers.js';
 
 /**
  * More than a thousand generated hostile requests against a gateway over small fixture subgraphs: malformed
@@ -308,17 +302,13 @@ const GENERATORS: Array<[() => Case, number]> = [
   [good, 150],
 ];
 
-let products: FixtureSubgraph;
-let reviews: FixtureSubgraph;
-let dir: string;
+let fixtures: FixtureSubgraphs;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  products = await startFixtureSubgraph('products');
-  reviews = await startFixtureSubgraph('reviews');
-  dir = tempDir();
+  fixtures = await startFixtureSubgraphs();
   gateway = await startGateway({
-    supergraphPath: writeSupergraphFile(dir, [products, reviews]),
+    supergraphPath: fixtures.supergraphPath,
     port: 0,
     rateLimit: false,
     logLevel: 'silent',
@@ -327,9 +317,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await products?.stop();
-  await reviews?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await fixtures?.close();
 });
 
 interface Answer {
