@@ -14,6 +14,7 @@ import { type BenchOperation, benchOperations, MEASURING } from './benchQueries.
 import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
 import { spawnServer } from './serverProcess.js';
 import { DEMO_STANDIN_CACHE_CONTROL, startLocalCatalog } from './start.js';
+import { wholeNumberOption } from './wholeNumberOption.js';
 
 const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--only <query,…>]
                        [--contenders <name,…>]
@@ -72,16 +73,10 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const number = (value: string | undefined, fallback: number, name: string, min: number) => {
-    const parsed = value === undefined ? fallback : Number(value);
-    if (!Number.isInteger(parsed) || parsed < min)
-      throw new Error(`--${name} must be a whole number ≥ ${min}`);
-    return parsed;
-  };
   return {
-    durationSeconds: number(values.duration, 10, 'duration', 1),
-    warmupSeconds: number(values.warmup, 5, 'warmup', 0),
-    connections: number(values.connections, 32, 'connections', 1),
+    durationSeconds: wholeNumberOption(values.duration, 10, 'duration', 1),
+    warmupSeconds: wholeNumberOption(values.warmup, 5, 'warmup', 0),
+    connections: wholeNumberOption(values.connections, 32, 'connections', 1),
     only: values.only ? new Set(values.only.split(',').map((name) => name.trim())) : null,
     contenders: values.contenders ? contenderList(values.contenders) : CONTENDERS,
   };

@@ -13,6 +13,7 @@ import type { LoadClientResult, LoadClientSettings } from './loadClient.js';
 import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
 import { spawnServer } from './serverProcess.js';
 import { startLocalCatalog } from './start.js';
+import { wholeNumberOption } from './wholeNumberOption.js';
 
 const USAGE = `Usage: npm run load -- [--rate <req/s>] [--duration <s>] [--warmup <s>] [--connections <n>]
 
@@ -61,16 +62,11 @@ function parseOptions(argv: string[]): LoadOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const number = (value: string | undefined, fallback: number, name: string) => {
-    const parsed = value === undefined ? fallback : Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number over 0`);
-    return parsed;
-  };
   return {
-    rate: number(values.rate, 100, 'rate'),
-    durationSeconds: number(values.duration, 60, 'duration'),
-    warmupSeconds: number(values.warmup, 90, 'warmup'),
-    connections: number(values.connections, 16, 'connections'),
+    rate: wholeNumberOption(values.rate, 100, 'rate', 1),
+    durationSeconds: wholeNumberOption(values.duration, 60, 'duration', 1),
+    warmupSeconds: wholeNumberOption(values.warmup, 90, 'warmup', 1),
+    connections: wholeNumberOption(values.connections, 16, 'connections', 1),
   };
 }
 
