@@ -100,6 +100,7 @@ export class UpstreamHttp {
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
   private readonly breaker: CircuitBreaker;
+  private readonly parsedEntries = new WeakMap<Buffer[], unknown>();
 
   constructor(private readonly options: UpstreamHttpOptions) {
     const policy = currentUpstreamPolicy();
@@ -210,10 +211,10 @@ export class UpstreamHttp {
   private async call<T>(method: 'GET' | 'POST', url: URL, body: string | undefined, idempotent: boolean) {
     if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
     const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
-    const cached = method === 'GET' ? this.freshCachedText(url, headers) : undefined;
+    const cached = method === 'GET' ? this.freshCachedBody(url, headers) : undefined;
     if (cached !== undefined) {
       this.breaker.onSuccess();
-      return this.parse<T>(url, cached);
+      return this.parseOnce<T>(url, cached);
     }
     const maxAttempts = idempotent ? this.retries + 1 : 1;
     // An overall deadline, so that retries (or a body that trickles in) cannot stretch one call past what a
@@ -303,7 +304,7 @@ export class UpstreamHttp {
    * request that does not ask for revalidation, and a success status, as the dispatch path wants); anything
    * else (stale, to revalidate, an error answer) still goes through the interceptor.
    */
-  private freshCachedText(url: URL, headers: Record<string, string>): string | undefined {
+  private freshCachedBody(url: URL, headers: Record<string, string>): Buffer[] | undefined {
     if (!this.cacheStore || headers['cache-control'] !== undefined) return undefined;
     // The memory store answers synchronously (only other stores return promises).
     const found = this.cacheStore.get({
@@ -316,9 +317,21 @@ export class UpstreamHttp {
     // An unqualified `no-cache` means revalidate every time (a list of field names does not).
     if (found.cacheControlDirectives?.['no-cache'] === true) return undefined;
     const chunks = found.body as unknown;
-    if (!Array.isArray(chunks)) return undefined;
+    return Array.isArray(chunks) ? (chunks as Buffer[]) : undefined;
+  }
+
+  /**
+   * The parsed body of a fresh cache entry, parsed once per entry (the store hands out the same chunks until
+   * the entry is replaced): a popular upstream answer is read on every request. Deep-frozen, since every caller
+   * shares it.
+   */
+  private parseOnce<T>(url: URL, chunks: Buffer[]): T {
+    if (this.parsedEntries.has(chunks)) return this.parsedEntries.get(chunks) as T;
     // As undici's body.text() decodes: UTF-8, a byte-order mark dropped.
-    return utf8.decode(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks as Buffer[]));
+    const text = utf8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    const value = deepFreeze(this.parse<T>(url, text));
+    this.parsedEntries.set(chunks, value);
+    return value;
   }
 
   /**
@@ -472,4 +485,13 @@ function dig(value: unknown, ...path: string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/** `value` with every object and array in it frozen, so that no caller can change what others share. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
