@@ -582,8 +582,7 @@ export class SqlCatalogStore implements CatalogStore {
     if (known?.version === version) return known.docs;
     let candidates: number[] | null = null;
     if (match.text) {
-      const statement = await this.text.docs(reads, match.text);
-      candidates = statement ? await reads.numbers(statement.sql, statement.params) : [];
+      candidates = await this.text.docs(reads, match.text);
     }
     const docs = this.memory.match(match.filter, this.rates, candidates);
     this.matched.set(match, { version, docs });
