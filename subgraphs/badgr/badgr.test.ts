@@ -7,7 +7,13 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
+import {
+  getFeedPage,
+  postEntities,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { BadgrClient } from './client.js';
 import { DEFAULT_BADGR_PASSWORD, DEFAULT_BADGR_USERNAME, readConfig } from './config.js';
 import { toDetails } from './details.js';
@@ -735,15 +741,12 @@ describe('subgraph', () => {
     } | null;
   }
 
-  async function entities(ids: string[]) {
-    const { status, body } = await postEntities<Entity>(
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
       subgraph.url,
       'badgr { name studyLoad issuer { name } alignments { targetName credential { id } } }',
       ids,
     );
-    expect(status).toBe(200);
-    return body;
-  }
 
   it('resolves live details for a batch, one badge class request each, with the issuer from one cached list', async () => {
     const badgeClasses = [sampleBadgeClasses[2]!, sampleBadgeClasses[30]!, sampleBadgeClasses[60]!];

@@ -8,7 +8,7 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed } from '../kit/testing.js';
+import { getFeedPage, postEntities, readWholeFeed, resolveEntities } from '../kit/testing.js';
 import { CourseraClient } from './client.js';
 import { readConfig } from './config.js';
 import { toDetails, toSpecializationDetails } from './details.js';
@@ -622,15 +622,8 @@ describe('subgraph', () => {
     coursera: { name: string; partners: Array<{ name: string }> } | null;
   }
 
-  async function entities(ids: string[]) {
-    const { status, body } = await postEntities<Entity>(
-      subgraph.url,
-      'coursera { name partners { name } }',
-      ids,
-    );
-    expect(status).toBe(200);
-    return body;
-  }
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(subgraph.url, 'coursera { name partners { name } }', ids);
 
   it('resolves live details for a batch with ONE courses.v1 request', async () => {
     const courses = [sampleCourses[3]!, sampleCourses[38]!, sampleCourses[60]!];

@@ -8,7 +8,13 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
+import {
+  getFeedPage,
+  postEntities,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { EdxClient, nextPageNumber } from './client.js';
 import { EDX_DEMO_TOKEN, readConfig } from './config.js';
 import { edxFeedPage, edxProvider } from './provider.js';
@@ -473,8 +479,8 @@ describe('subgraph', () => {
       | null;
   }
 
-  async function entities(ids: string[]) {
-    const { status, body } = await postEntities<Entity>(
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
       subgraph.url,
       `edx {
         __typename
@@ -483,9 +489,6 @@ describe('subgraph', () => {
       }`,
       ids,
     );
-    expect(status).toBe(200);
-    return body;
-  }
 
   it('resolves a batch of courses and programs with ONE request to each list', async () => {
     const courses = [sampleCourses[2]!, sampleCourses[33]!, sampleCourses[61]!];

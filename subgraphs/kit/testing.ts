@@ -46,6 +46,20 @@ export async function postEntities<TEntity>(
   return { status: response.status, text, body: JSON.parse(text) as GraphQLAnswer<{ _entities: TEntity[] }> };
 }
 
+/**
+ * `postEntities` for the many tests that only read the GraphQL body: a status other than 200 (which a subgraph
+ * sends even with field errors) fails the test here, with the answer's text, rather than as a puzzling body.
+ */
+export async function resolveEntities<TEntity>(
+  subgraphUrl: string,
+  selection: string,
+  ids: readonly string[],
+): Promise<GraphQLAnswer<{ _entities: TEntity[] }>> {
+  const { status, text, body } = await postEntities<TEntity>(subgraphUrl, selection, ids);
+  if (status !== 200) throw new Error(`POST ${subgraphUrl} _entities answered ${status}, not 200: ${text}`);
+  return body;
+}
+
 /** The `{error}` body `/feed` answers with when it cannot serve a page (400 for a bad request, 502 upstream). */
 export interface FeedFailure {
   code: string;

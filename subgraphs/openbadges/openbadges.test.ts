@@ -9,7 +9,7 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
+import { getFeedPage, readWholeFeed, resolveEntities, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
 import { OpenBadgesClient } from './client.js';
 import { readConfig } from './config.js';
 import { toDetails } from './details.js';
@@ -775,15 +775,12 @@ describe('subgraph', () => {
     } | null;
   }
 
-  async function entities(ids: string[]) {
-    const { status, body } = await postEntities<Entity>(
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
       subgraph.url,
       'openbadges { name achievementType creator { name url } alignments { targetName } }',
       ids,
     );
-    expect(status).toBe(200);
-    return body;
-  }
 
   it('resolves live details with one request per achievement and per distinct creator', async () => {
     const chosen = [

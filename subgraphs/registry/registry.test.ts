@@ -9,7 +9,7 @@ import {
   startStandin,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
+import { getFeedPage, readWholeFeed, resolveEntities, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
 import { ORGANIZATION_TTL_MS, RegistryClient, readSearchPage } from './client.js';
 import { DEFAULT_REGISTRY_API_KEY, readConfig } from './config.js';
 import { bestText, ctidOf } from './ctdl.js';
@@ -871,15 +871,12 @@ describe('subgraph', () => {
     } | null;
   }
 
-  async function entities(ids: string[]) {
-    const { status, body } = await postEntities<Entity>(
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
       subgraph.url,
       'registry { ctid name type ownedBy { name } connections { property ctid } }',
       ids,
     );
-    expect(status).toBe(200);
-    return body;
-  }
 
   it('resolves live details with one record request per credential, bounded, and no search', async () => {
     const records = [sampleCredentials[4]!, sampleCredentials[30]!, sampleCredentials[61]!];
