@@ -10,6 +10,7 @@ import {
 import {
   getFeedPage,
   postEntities,
+  readProviderFeed,
   readWholeFeed,
   resolveEntities,
   SKILL_LABEL_VARIANTS,
@@ -628,22 +629,8 @@ describe('mapping', () => {
 describe('feed', () => {
   beforeEach(() => standin.resetCounts());
 
-  async function walkFeed(
-    client: BadgrClient,
-    limit: number,
-    updatedSince: string | null = null,
-  ): Promise<{ items: CredentialRecord[]; pages: number }> {
-    const items: CredentialRecord[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = await badgrFeedPage(client, { cursor, limit, updatedSince });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor !== null);
-    return { items, pages };
-  }
+  const walkFeed = (client: BadgrClient, limit: number, updatedSince: string | null = null) =>
+    readProviderFeed(badgrFeedPage, client, limit, updatedSince);
 
   it('walks every page and yields every sample badge class exactly once', async () => {
     await withClient(

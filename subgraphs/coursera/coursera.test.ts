@@ -8,7 +8,13 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed, resolveEntities } from '../kit/testing.js';
+import {
+  getFeedPage,
+  postEntities,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+} from '../kit/testing.js';
 import { CourseraClient } from './client.js';
 import { readConfig } from './config.js';
 import { toDetails, toSpecializationDetails } from './details.js';
@@ -475,21 +481,8 @@ describe('client', () => {
 });
 
 describe('feed', () => {
-  async function walkFeed(
-    client: CourseraClient,
-    limit: number,
-  ): Promise<{ items: CredentialRecord[]; pages: number }> {
-    const items: CredentialRecord[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = await courseraFeedPage(client, { cursor, limit });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor !== null);
-    return { items, pages };
-  }
+  const walkFeed = (client: CourseraClient, limit: number) =>
+    readProviderFeed(courseraFeedPage, client, limit);
 
   it('walks every course, then every specialization, each exactly once', async () => {
     const client = clientFor(apiBase, { COURSERA_PAGE_SIZE: '10' });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CredentialRecord, credentialRecordProblems, parseCredentialId } from '../../schema/index.js';
+import { credentialRecordProblems, parseCredentialId } from '../../schema/index.js';
 import {
   InvalidCursorError,
   type RunningServer,
@@ -8,7 +8,7 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, postEntities, readWholeFeed } from '../kit/testing.js';
+import { getFeedPage, postEntities, readProviderFeed, readWholeFeed } from '../kit/testing.js';
 import { CredlyClient } from './client.js';
 import { type CredlyConfig, readConfig } from './config.js';
 import { credlyFeedPage, credlyProvider, feedablePrerequisites, loadCredlyDetails } from './provider.js';
@@ -226,18 +226,8 @@ describe('CredlyClient', () => {
   });
 });
 
-async function walkFeed(client: CredlyClient, limit: number, updatedSince: string | null = null) {
-  const items: CredentialRecord[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await credlyFeedPage(client, { cursor, limit, updatedSince });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages++;
-  } while (cursor !== null && pages < 1000);
-  return { items, pages };
-}
+const walkFeed = (client: CredlyClient, limit: number, updatedSince: string | null = null) =>
+  readProviderFeed(credlyFeedPage, client, limit, updatedSince);
 
 describe('the feed', () => {
   it('walks every page and yields every active public template exactly once, valid', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CredentialRecord, credentialRecordProblems } from '../../schema/index.js';
+import { credentialRecordProblems } from '../../schema/index.js';
 import {
   InvalidCursorError,
   type RunningServer,
@@ -11,6 +11,7 @@ import {
 import {
   getFeedPage,
   postEntities,
+  readProviderFeed,
   readWholeFeed,
   resolveEntities,
   SKILL_LABEL_VARIANTS,
@@ -59,22 +60,8 @@ function clientFor(base: string, env: Record<string, string> = {}): EdxClient {
   return new EdxClient(readConfig({ EDX_BASE_URL: base, EDX_API_TOKEN: TOKEN, ...env }));
 }
 
-async function walkFeed(
-  client: EdxClient,
-  limit: number,
-  updatedSince: string | null = null,
-): Promise<{ items: CredentialRecord[]; pages: number }> {
-  const items: CredentialRecord[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await edxFeedPage(client, { cursor, limit, updatedSince });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== null);
-  return { items, pages };
-}
+const walkFeed = (client: EdxClient, limit: number, updatedSince: string | null = null) =>
+  readProviderFeed(edxFeedPage, client, limit, updatedSince);
 
 describe('sample data', () => {
   it('covers the catalog the brief asks for', () => {

@@ -1,4 +1,5 @@
 import type { CredentialRecord } from '../../schema/index.js';
+import type { FeedPage, FeedRequest } from './contract.js';
 import type { FeedResponse } from './feed.js';
 
 /**
@@ -120,6 +121,27 @@ export async function readWholeFeed(
     if (page.body.provider) feed.providers.push(page.body.provider);
     cursor = page.body.nextCursor ?? null;
     if (cursor === null) return feed;
+  }
+  throw new Error(`the feed still had a next page after ${MAX_FEED_PAGES} pages`);
+}
+
+/**
+ * Reads a provider's whole feed by calling its `feedPage` in-process, from the first page until `nextCursor` is
+ * null: for tests of the paging itself, beneath the subgraph's `/feed` (see `readWholeFeed` for that).
+ */
+export async function readProviderFeed<TClient>(
+  feedPage: (client: TClient, request: FeedRequest) => Promise<FeedPage>,
+  client: TClient,
+  limit: number,
+  updatedSince: string | null = null,
+): Promise<{ items: CredentialRecord[]; pages: number }> {
+  const items: CredentialRecord[] = [];
+  let cursor: string | null = null;
+  for (let pages = 1; pages <= MAX_FEED_PAGES; pages += 1) {
+    const page = await feedPage(client, { cursor, limit, updatedSince });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+    if (cursor === null) return { items, pages };
   }
   throw new Error(`the feed still had a next page after ${MAX_FEED_PAGES} pages`);
 }

@@ -9,7 +9,13 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, readWholeFeed, resolveEntities, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
+import {
+  getFeedPage,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { OpenBadgesClient } from './client.js';
 import { readConfig } from './config.js';
 import { toDetails } from './details.js';
@@ -644,18 +650,8 @@ describe('feed', () => {
     standin.clearFaults();
   });
 
-  async function walkFeed(client: OpenBadgesClient, limit: number) {
-    const items: CredentialRecord[] = [];
-    let cursor: string | null = null;
-    let calls = 0;
-    do {
-      const page = await openBadgesFeedPage(client, { cursor, limit });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-      calls += 1;
-    } while (cursor !== null);
-    return { items, calls };
-  }
+  const walkFeed = (client: OpenBadgesClient, limit: number) =>
+    readProviderFeed(openBadgesFeedPage, client, limit);
 
   it('walks every issuer to its last page, every sample achievement exactly once', async () => {
     const pageSize = 5;

@@ -9,7 +9,13 @@ import {
   startStandin,
   UpstreamError,
 } from '../kit/index.js';
-import { getFeedPage, readWholeFeed, resolveEntities, SKILL_LABEL_VARIANTS } from '../kit/testing.js';
+import {
+  getFeedPage,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { ORGANIZATION_TTL_MS, RegistryClient, readSearchPage } from './client.js';
 import { DEFAULT_REGISTRY_API_KEY, readConfig } from './config.js';
 import { bestText, ctidOf } from './ctdl.js';
@@ -89,18 +95,7 @@ async function searchRaw(
   };
 }
 
-async function walkFeed(client: RegistryClient, limit: number) {
-  const items: CredentialRecord[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await registryFeedPage(client, { cursor, limit, updatedSince: null });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== null);
-  return { items, pages };
-}
+const walkFeed = (client: RegistryClient, limit: number) => readProviderFeed(registryFeedPage, client, limit);
 
 describe('sample data', () => {
   it('covers the registry the brief asks for', () => {
