@@ -4,9 +4,10 @@ import type { FeedResponse } from './feed.js';
 
 /**
  * Test support for provider test files: talking to a running provider subgraph over HTTP the way the gateway
- * (`_entities`) and the catalog (`/feed`) do. The helpers return what they saw and leave every assertion to the
- * test, so they need no test framework; they are not exported from `index.ts`, since production code has no use
- * for them. Import them as `../kit/testing.js`.
+ * (`_entities`) and the catalog (`/feed`) do, and paging a provider's feed in-process. The helpers return what
+ * they saw and leave the assertions to the test (only `resolveEntities` insists on a 200), so they need no test
+ * framework; they are not exported from `index.ts`, since production code has no use for them. Import them as
+ * `../kit/testing.js`.
  */
 
 /** A GraphQL response body, as a subgraph sends it. */
@@ -48,8 +49,8 @@ export async function postEntities<TEntity>(
 }
 
 /**
- * `postEntities` for the many tests that only read the GraphQL body: a status other than 200 (which a subgraph
- * sends even with field errors) fails the test here, with the answer's text, rather than as a puzzling body.
+ * `postEntities` for the many tests that only read the GraphQL body. A subgraph answers 200 even when fields
+ * fail, so any other status fails the test here, with the answer's text, rather than later as a puzzling body.
  */
 export async function resolveEntities<TEntity>(
   subgraphUrl: string,
