@@ -7,6 +7,14 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
+import {
+  getFeedPage,
+  postEntities,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { BadgrClient } from './client.js';
 import { DEFAULT_BADGR_PASSWORD, DEFAULT_BADGR_USERNAME, readConfig } from './config.js';
 import { toDetails } from './details.js';
@@ -130,18 +138,7 @@ describe('sample data', () => {
     expect(alignments.filter((alignment) => alignment.targetFramework === 'ESCO').length).toBeGreaterThan(20);
     expect(alignments.filter((alignment) => !alignment.targetFramework).length).toBeGreaterThan(20);
     const labels = new Set(alignments.map((alignment) => alignment.targetName));
-    for (const label of [
-      'Cyber Security',
-      'Cybersecurity',
-      'Information Security',
-      'Python (Programming Language)',
-      'CNC Machining',
-      'CNC machine operation',
-      'Patient Care',
-      'Infection Control',
-    ]) {
-      expect(labels).toContain(label);
-    }
+    for (const label of SKILL_LABEL_VARIANTS) expect(labels).toContain(label);
   });
 });
 
@@ -632,22 +629,8 @@ describe('mapping', () => {
 describe('feed', () => {
   beforeEach(() => standin.resetCounts());
 
-  async function walkFeed(
-    client: BadgrClient,
-    limit: number,
-    updatedSince: string | null = null,
-  ): Promise<{ items: CredentialRecord[]; pages: number }> {
-    const items: CredentialRecord[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = await badgrFeedPage(client, { cursor, limit, updatedSince });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor !== null);
-    return { items, pages };
-  }
+  const walkFeed = (client: BadgrClient, limit: number, updatedSince: string | null = null) =>
+    readProviderFeed(badgrFeedPage, client, limit, updatedSince);
 
   it('walks every page and yields every sample badge class exactly once', async () => {
     await withClient(
@@ -735,34 +718,22 @@ describe('subgraph', () => {
   });
   beforeEach(() => standin.resetCounts());
 
-  interface EntitiesResult {
-    data?: {
-      _entities: Array<{
-        id: string;
-        badgr: {
-          name: string;
-          issuer: { name: string } | null;
-          alignments: Array<{ targetName: string; credential: { id: string } | null }>;
-          studyLoad: number | null;
-        } | null;
-      }>;
-    };
-    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  interface Entity {
+    id: string;
+    badgr: {
+      name: string;
+      issuer: { name: string } | null;
+      alignments: Array<{ targetName: string; credential: { id: string } | null }>;
+      studyLoad: number | null;
+    } | null;
   }
 
-  async function entities(ids: string[]): Promise<EntitiesResult> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Credential { id badgr { name studyLoad issuer { name } alignments { targetName credential { id } } } } } }',
-        variables: { representations: ids.map((id) => ({ __typename: 'Credential', id })) },
-      }),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as EntitiesResult;
-  }
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
+      subgraph.url,
+      'badgr { name studyLoad issuer { name } alignments { targetName credential { id } } }',
+      ids,
+    );
 
   it('resolves live details for a batch, one badge class request each, with the issuer from one cached list', async () => {
     const badgeClasses = [sampleBadgeClasses[2]!, sampleBadgeClasses[30]!, sampleBadgeClasses[60]!];
@@ -805,44 +776,26 @@ describe('subgraph', () => {
       port: 0,
     });
     try {
-      const response = await fetch(refused.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: `{ _entities(representations: [{__typename: "Credential", id: "badgr:badgeclass:${sampleIds[0]}"}]) { ... on Credential { badgr { name } } } }`,
-        }),
-      });
-      const body = (await response.json()) as EntitiesResult;
+      const { text, body } = await postEntities(refused.url, 'badgr { name }', [
+        `badgr:badgeclass:${sampleIds[0]}`,
+      ]);
       expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAUTHORIZED');
-      expect(JSON.stringify(body)).not.toContain(WRONG_PASSWORD);
+      expect(text).not.toContain(WRONG_PASSWORD);
     } finally {
       await refused.close();
     }
   });
 
   it('serves the feed over HTTP, every badge class once, and answers 502 for a malformed upstream', async () => {
-    const feedUrl = new URL('/feed', subgraph.url);
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      if (cursor) feedUrl.searchParams.set('cursor', cursor);
-      const response = await fetch(feedUrl);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as {
-        items: CredentialRecord[];
-        rejected: unknown[];
-        nextCursor: string | null;
-      };
-      expect(page.rejected).toEqual([]);
-      ids.push(...page.items.map((item) => item.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(ids.sort()).toEqual(sampleCredentialIds);
+    const feed = await readWholeFeed(subgraph.url);
+    expect(feed.status).toBe(200);
+    expect(feed.rejected).toEqual([]);
+    expect(feed.items.map((item) => item.id).sort()).toEqual(sampleCredentialIds);
 
     standin.injectFault({ pathIncludes: '/v2/badgeclasses/changed', rawBody: '{"status": {"success": tru' });
-    const broken = await fetch(new URL('/feed', subgraph.url));
+    const broken = await getFeedPage(subgraph.url);
     expect(broken.status).toBe(502);
-    expect(((await broken.json()) as { error: { code: string } }).error.code).toBe('UPSTREAM_BAD_RESPONSE');
-    expect((await fetch(new URL('/feed?cursor=bogus', subgraph.url))).status).toBe(400);
+    expect(broken.body.error?.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((await getFeedPage(subgraph.url, { cursor: 'bogus' })).status).toBe(400);
   });
 });

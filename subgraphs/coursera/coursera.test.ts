@@ -8,6 +8,13 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
+import {
+  getFeedPage,
+  postEntities,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+} from '../kit/testing.js';
 import { CourseraClient } from './client.js';
 import { readConfig } from './config.js';
 import { toDetails, toSpecializationDetails } from './details.js';
@@ -474,21 +481,8 @@ describe('client', () => {
 });
 
 describe('feed', () => {
-  async function walkFeed(
-    client: CourseraClient,
-    limit: number,
-  ): Promise<{ items: CredentialRecord[]; pages: number }> {
-    const items: CredentialRecord[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = await courseraFeedPage(client, { cursor, limit });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor !== null);
-    return { items, pages };
-  }
+  const walkFeed = (client: CourseraClient, limit: number) =>
+    readProviderFeed(courseraFeedPage, client, limit);
 
   it('walks every course, then every specialization, each exactly once', async () => {
     const client = clientFor(apiBase, { COURSERA_PAGE_SIZE: '10' });
@@ -616,26 +610,13 @@ describe('subgraph', () => {
   });
   beforeEach(() => standin.resetCounts());
 
-  interface EntitiesResult {
-    data?: {
-      _entities: Array<{ id: string; coursera: { name: string; partners: Array<{ name: string }> } | null }>;
-    };
-    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  interface Entity {
+    id: string;
+    coursera: { name: string; partners: Array<{ name: string }> } | null;
   }
 
-  async function entities(ids: string[]): Promise<EntitiesResult> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Credential { id coursera { name partners { name } } } } }',
-        variables: { representations: ids.map((id) => ({ __typename: 'Credential', id })) },
-      }),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as EntitiesResult;
-  }
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(subgraph.url, 'coursera { name partners { name } }', ids);
 
   it('resolves live details for a batch with ONE courses.v1 request', async () => {
     const courses = [sampleCourses[3]!, sampleCourses[38]!, sampleCourses[60]!];
@@ -658,27 +639,17 @@ describe('subgraph', () => {
   it('resolves specializations too: one onDemandSpecializations.v1 request per batch, with courses', async () => {
     const [first, second] = [sampleSpecializations[0]!, sampleSpecializations[4]!];
     const course = sampleCourses[7]!;
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `query ($representations: [_Any!]!) { _entities(representations: $representations) {
-          ... on Credential { id coursera { name courseType url
-            specialization { id tagline courses { id position credential { id } } partners { id } } } } } }`,
-        variables: {
-          representations: [
-            `coursera:specialization:${first.id}`,
-            `coursera:course:${course.id}`,
-            'coursera:specialization:no-such-specialization',
-            `coursera:specialization:${second.id}`,
-          ].map((id) => ({ __typename: 'Credential', id })),
-        },
-      }),
-    });
-    const result = (await response.json()) as {
-      data?: { _entities: Array<{ id: string; coursera: Record<string, unknown> | null }> };
-      errors?: unknown[];
-    };
+    const { body: result } = await postEntities<{ id: string; coursera: Record<string, unknown> | null }>(
+      subgraph.url,
+      `coursera { name courseType url
+        specialization { id tagline courses { id position credential { id } } partners { id } } }`,
+      [
+        `coursera:specialization:${first.id}`,
+        `coursera:course:${course.id}`,
+        'coursera:specialization:no-such-specialization',
+        `coursera:specialization:${second.id}`,
+      ],
+    );
     expect(result.errors).toBeUndefined();
     const expectedSpecialization = (specialization: CourseraSpecialization) => ({
       name: specialization.name,
@@ -743,24 +714,11 @@ describe('subgraph', () => {
   });
 
   it('serves the feed over HTTP', async () => {
-    const feedUrl = new URL('/feed', subgraph.url);
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      if (cursor) feedUrl.searchParams.set('cursor', cursor);
-      const response = await fetch(feedUrl);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as {
-        items: CredentialRecord[];
-        rejected: unknown[];
-        nextCursor: string | null;
-      };
-      expect(page.rejected).toEqual([]);
-      ids.push(...page.items.map((item) => item.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(ids.sort()).toEqual(expectedFeedIds);
-    const bad = await fetch(new URL('/feed?cursor=bogus', subgraph.url));
+    const feed = await readWholeFeed(subgraph.url);
+    expect(feed.status).toBe(200);
+    expect(feed.rejected).toEqual([]);
+    expect(feed.items.map((item) => item.id).sort()).toEqual(expectedFeedIds);
+    const bad = await getFeedPage(subgraph.url, { cursor: 'bogus' });
     expect(bad.status).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CredentialRecord, credentialRecordProblems, parseCredentialId } from '../../schema/index.js';
+import { credentialRecordProblems, parseCredentialId } from '../../schema/index.js';
 import {
   InvalidCursorError,
   type RunningServer,
@@ -8,6 +8,7 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
+import { getFeedPage, postEntities, readProviderFeed, readWholeFeed } from '../kit/testing.js';
 import { CredlyClient } from './client.js';
 import { type CredlyConfig, readConfig } from './config.js';
 import { credlyFeedPage, credlyProvider, feedablePrerequisites, loadCredlyDetails } from './provider.js';
@@ -225,18 +226,8 @@ describe('CredlyClient', () => {
   });
 });
 
-async function walkFeed(client: CredlyClient, limit: number, updatedSince: string | null = null) {
-  const items: CredentialRecord[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await credlyFeedPage(client, { cursor, limit, updatedSince });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages++;
-  } while (cursor !== null && pages < 1000);
-  return { items, pages };
-}
+const walkFeed = (client: CredlyClient, limit: number, updatedSince: string | null = null) =>
+  readProviderFeed(credlyFeedPage, client, limit, updatedSince);
 
 describe('the feed', () => {
   it('walks every page and yields every active public template exactly once, valid', async () => {
@@ -407,52 +398,28 @@ describe('loadDetails', () => {
   });
 });
 
-interface GraphQLResponse<T> {
-  data?: T;
-  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
-}
-
-async function postGraphQL<T>(url: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: JSON.parse(text) as GraphQLResponse<T> };
-}
-
-const ENTITIES = /* GraphQL */ `
-  query ($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Credential {
-        id
-        credly {
-          id name state level timeToEarn typeCategory
-          skills { name }
-          owner { id name verified }
-          requiredBadgeTemplates { id credential { id } }
-        }
-      }
-    }
+const CREDLY_SELECTION = /* GraphQL */ `
+  credly {
+    id name state level timeToEarn typeCategory
+    skills { name }
+    owner { id name verified }
+    requiredBadgeTemplates { id credential { id } }
   }
 `;
 
-interface EntitiesData {
-  _entities: Array<{
+interface Entity {
+  id: string;
+  credly: null | {
     id: string;
-    credly: null | {
-      id: string;
-      name: string;
-      state: string;
-      level: string;
-      timeToEarn: string;
-      typeCategory: string;
-      skills: Array<{ name: string }>;
-      owner: { id: string; name: string; verified: boolean };
-      requiredBadgeTemplates: Array<{ id: string; credential: { id: string } }>;
-    };
-  }>;
+    name: string;
+    state: string;
+    level: string;
+    timeToEarn: string;
+    typeCategory: string;
+    skills: Array<{ name: string }>;
+    owner: { id: string; name: string; verified: boolean };
+    requiredBadgeTemplates: Array<{ id: string; credential: { id: string } }>;
+  };
 }
 
 describe('the credly subgraph over HTTP', () => {
@@ -477,12 +444,10 @@ describe('the credly subgraph over HTTP', () => {
     const stacked = templates.find(
       (t) => t.state === 'active' && t.public && t.required_badge_templates?.length,
     )!;
-    const { body } = await postGraphQL<EntitiesData>(subgraph.url, ENTITIES, {
-      representations: [
-        { __typename: 'Credential', id: `credly:template:${stacked.id}` },
-        { __typename: 'Credential', id: 'coursera:course:machine-learning' },
-      ],
-    });
+    const { body } = await postEntities<Entity>(subgraph.url, CREDLY_SELECTION, [
+      `credly:template:${stacked.id}`,
+      'coursera:course:machine-learning',
+    ]);
     expect(body.errors).toBeUndefined();
     const [credly, coursera] = body.data!._entities;
     const required = stacked.required_badge_templates![0] as { id: string };
@@ -505,17 +470,19 @@ describe('the credly subgraph over HTTP', () => {
 
   it('batches several credentials of one request into concurrent upstream calls', async () => {
     const some = templates.filter((t) => t.state === 'active' && t.public).slice(0, 6);
-    const { body } = await postGraphQL<EntitiesData>(subgraph.url, ENTITIES, {
-      representations: some.map((t) => ({ __typename: 'Credential', id: `credly:template:${t.id}` })),
-    });
+    const { body } = await postEntities<Entity>(
+      subgraph.url,
+      CREDLY_SELECTION,
+      some.map((t) => `credly:template:${t.id}`),
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!._entities.map((entity) => entity.credly?.name)).toEqual(some.map((t) => t.name));
   });
 
   it('answers UPSTREAM_UNAUTHORIZED, without the token, when Credly refuses it', async () => {
-    const { status, text, body } = await postGraphQL<EntitiesData>(refused.url, ENTITIES, {
-      representations: [{ __typename: 'Credential', id: `credly:template:${firstTemplate.id}` }],
-    });
+    const { status, text, body } = await postEntities<Entity>(refused.url, CREDLY_SELECTION, [
+      `credly:template:${firstTemplate.id}`,
+    ]);
     expect(status).toBe(200);
     expect(body.data!._entities[0]!.credly).toBeNull();
     expect(body.errors).toHaveLength(1);
@@ -526,32 +493,16 @@ describe('the credly subgraph over HTTP', () => {
   });
 
   it('serves the feed over HTTP, every active public template once, none rejected', async () => {
-    const feedUrl = subgraph.url.replace(/\/graphql$/, '/feed');
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const url = new URL(feedUrl);
-      url.searchParams.set('limit', '100');
-      if (cursor) url.searchParams.set('cursor', cursor);
-      const response = await fetch(url);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as {
-        items: CredentialRecord[];
-        rejected: unknown[];
-        nextCursor: string | null;
-      };
-      expect(page.rejected).toEqual([]);
-      ids.push(...page.items.map((item) => item.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(ids.sort()).toEqual([...feedableIds].sort());
+    const feed = await readWholeFeed(subgraph.url, { limit: '100' });
+    expect(feed.status).toBe(200);
+    expect(feed.rejected).toEqual([]);
+    expect(feed.items.map((item) => item.id).sort()).toEqual([...feedableIds].sort());
 
-    const badCursor = await fetch(`${feedUrl}?cursor=forged`);
+    const badCursor = await getFeedPage(subgraph.url, { cursor: 'forged' });
     expect(badCursor.status).toBe(400);
-    const refusedFeed = await fetch(refused.url.replace(/\/graphql$/, '/feed'));
+    const refusedFeed = await getFeedPage(refused.url);
     expect(refusedFeed.status).toBe(502);
-    const refusedText = await refusedFeed.text();
-    expect(JSON.parse(refusedText).error.code).toBe('UPSTREAM_UNAUTHORIZED');
-    expect(refusedText).not.toContain(WRONG_TOKEN);
+    expect(refusedFeed.body.error?.code).toBe('UPSTREAM_UNAUTHORIZED');
+    expect(refusedFeed.text).not.toContain(WRONG_TOKEN);
   });
 });

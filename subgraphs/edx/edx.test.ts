@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CredentialRecord, credentialRecordProblems } from '../../schema/index.js';
+import { credentialRecordProblems } from '../../schema/index.js';
 import {
   InvalidCursorError,
   type RunningServer,
@@ -8,6 +8,14 @@ import {
   startProviderSubgraph,
   UpstreamError,
 } from '../kit/index.js';
+import {
+  getFeedPage,
+  postEntities,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { EdxClient, nextPageNumber } from './client.js';
 import { EDX_DEMO_TOKEN, readConfig } from './config.js';
 import { edxFeedPage, edxProvider } from './provider.js';
@@ -52,22 +60,8 @@ function clientFor(base: string, env: Record<string, string> = {}): EdxClient {
   return new EdxClient(readConfig({ EDX_BASE_URL: base, EDX_API_TOKEN: TOKEN, ...env }));
 }
 
-async function walkFeed(
-  client: EdxClient,
-  limit: number,
-  updatedSince: string | null = null,
-): Promise<{ items: CredentialRecord[]; pages: number }> {
-  const items: CredentialRecord[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await edxFeedPage(client, { cursor, limit, updatedSince });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== null);
-  return { items, pages };
-}
+const walkFeed = (client: EdxClient, limit: number, updatedSince: string | null = null) =>
+  readProviderFeed(edxFeedPage, client, limit, updatedSince);
 
 describe('sample data', () => {
   it('covers the catalog the brief asks for', () => {
@@ -97,18 +91,7 @@ describe('sample data', () => {
     );
     expect(security.length).toBeGreaterThanOrEqual(5);
     const skills = new Set(sampleCourses.flatMap((course) => course.skill_names ?? []));
-    for (const label of [
-      'Cyber Security',
-      'Cybersecurity',
-      'Information Security',
-      'Python (Programming Language)',
-      'CNC Machining',
-      'CNC machine operation',
-      'Patient Care',
-      'Infection Control',
-    ]) {
-      expect(skills).toContain(label);
-    }
+    for (const label of SKILL_LABEL_VARIANTS) expect(skills).toContain(label);
   });
 });
 
@@ -483,29 +466,16 @@ describe('subgraph', () => {
       | null;
   }
 
-  async function entities(ids: string[]): Promise<{ data?: { _entities: Entity[] }; errors?: unknown[] }> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `query ($representations: [_Any!]!) {
-          _entities(representations: $representations) {
-            ... on Credential {
-              id
-              edx {
-                __typename
-                ... on EdxCourse { key title courseRuns { key } }
-                ... on EdxProgram { uuid type courses { key position credential { id } } }
-              }
-            }
-          }
-        }`,
-        variables: { representations: ids.map((id) => ({ __typename: 'Credential', id })) },
-      }),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as { data?: { _entities: Entity[] }; errors?: unknown[] };
-  }
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
+      subgraph.url,
+      `edx {
+        __typename
+        ... on EdxCourse { key title courseRuns { key } }
+        ... on EdxProgram { uuid type courses { key position credential { id } } }
+      }`,
+      ids,
+    );
 
   it('resolves a batch of courses and programs with ONE request to each list', async () => {
     const courses = [sampleCourses[2]!, sampleCourses[33]!, sampleCourses[61]!];
@@ -571,52 +541,33 @@ describe('subgraph', () => {
       port: 0,
     });
     try {
-      const response = await fetch(refused.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: `{ _entities(representations: [{__typename: "Credential", id: "edx:course:${sampleCourses[0]!.key}"}]) { ... on Credential { edx { __typename } } } }`,
-        }),
-      });
-      const text = await response.text();
+      const { text, body } = await postEntities(refused.url, 'edx { __typename }', [
+        `edx:course:${sampleCourses[0]!.key}`,
+      ]);
       expect(text).not.toContain(SECRET);
-      const body = JSON.parse(text) as { errors: Array<{ extensions: { code: string } }> };
-      expect(body.errors[0]!.extensions.code).toBe('UPSTREAM_UNAUTHORIZED');
-      const feed = await fetch(new URL('/feed', refused.url));
+      expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAUTHORIZED');
+      const feed = await getFeedPage(refused.url);
       expect(feed.status).toBe(502);
-      const feedText = await feed.text();
-      expect(feedText).not.toContain(SECRET);
-      expect(JSON.parse(feedText)).toMatchObject({ error: { code: 'UPSTREAM_UNAUTHORIZED' } });
+      expect(feed.text).not.toContain(SECRET);
+      expect(feed.body).toMatchObject({ error: { code: 'UPSTREAM_UNAUTHORIZED' } });
     } finally {
       await refused.close();
     }
   });
 
   it('serves the feed over HTTP, and answers 502 UPSTREAM_BAD_RESPONSE for malformed upstream JSON', async () => {
-    const feedUrl = new URL('/feed', subgraph.url);
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      if (cursor) feedUrl.searchParams.set('cursor', cursor);
-      const response = await fetch(feedUrl);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as {
-        provider: { id: string; kind: string };
-        items: CredentialRecord[];
-        rejected: unknown[];
-        nextCursor: string | null;
-      };
-      expect(page.provider).toMatchObject({ id: 'edx', kind: 'COURSE_CATALOG' });
-      expect(page.rejected).toEqual([]);
-      ids.push(...page.items.map((item) => item.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(ids.sort()).toEqual(expectedFeedIds);
+    const feed = await readWholeFeed(subgraph.url);
+    expect(feed.status).toBe(200);
+    expect(feed.providers.length).toBeGreaterThan(0);
+    for (const provider of feed.providers)
+      expect(provider).toMatchObject({ id: 'edx', kind: 'COURSE_CATALOG' });
+    expect(feed.rejected).toEqual([]);
+    expect(feed.items.map((item) => item.id).sort()).toEqual(expectedFeedIds);
 
     standin.injectFault({ pathIncludes: '/courses/', rawBody: '{"count": 3, "results": [' });
-    const broken = await fetch(new URL('/feed', subgraph.url));
+    const broken = await getFeedPage(subgraph.url);
     expect(broken.status).toBe(502);
-    expect(await broken.json()).toMatchObject({ error: { code: 'UPSTREAM_BAD_RESPONSE' } });
-    expect((await fetch(new URL('/feed?cursor=bogus', subgraph.url))).status).toBe(400);
+    expect(broken.body).toMatchObject({ error: { code: 'UPSTREAM_BAD_RESPONSE' } });
+    expect((await getFeedPage(subgraph.url, { cursor: 'bogus' })).status).toBe(400);
   });
 });

@@ -9,6 +9,13 @@ import {
   startStandin,
   UpstreamError,
 } from '../kit/index.js';
+import {
+  getFeedPage,
+  readProviderFeed,
+  readWholeFeed,
+  resolveEntities,
+  SKILL_LABEL_VARIANTS,
+} from '../kit/testing.js';
 import { ORGANIZATION_TTL_MS, RegistryClient, readSearchPage } from './client.js';
 import { DEFAULT_REGISTRY_API_KEY, readConfig } from './config.js';
 import { bestText, ctidOf } from './ctdl.js';
@@ -88,18 +95,7 @@ async function searchRaw(
   };
 }
 
-async function walkFeed(client: RegistryClient, limit: number) {
-  const items: CredentialRecord[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page = await registryFeedPage(client, { cursor, limit, updatedSince: null });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== null);
-  return { items, pages };
-}
+const walkFeed = (client: RegistryClient, limit: number) => readProviderFeed(registryFeedPage, client, limit);
 
 describe('sample data', () => {
   it('covers the registry the brief asks for', () => {
@@ -515,17 +511,7 @@ describe('mapping', () => {
         toCredentialRecord(record, organizationsByCtid, FETCHED_AT).skills.map((skill) => skill.label),
       ),
     );
-    for (const label of [
-      'Cyber Security',
-      'Cybersecurity',
-      'Information Security',
-      'Python (Programming Language)',
-      'CNC Machining',
-      'CNC machine operation',
-      'Patient Care',
-      'Infection Control',
-    ])
-      expect(labels).toContain(label);
+    for (const label of SKILL_LABEL_VARIANTS) expect(labels).toContain(label);
   });
 
   it('picks the best English text, falling back to the language given', () => {
@@ -869,35 +855,23 @@ describe('subgraph', () => {
     standin.clearFaults();
   });
 
-  interface EntitiesResult {
-    data?: {
-      _entities: Array<{
-        id: string;
-        registry: {
-          ctid: string;
-          name: string;
-          type: string;
-          ownedBy: Array<{ name: string | null }>;
-          connections: Array<{ property: string; ctid: string | null }>;
-        } | null;
-      }>;
-    };
-    errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }>;
+  interface Entity {
+    id: string;
+    registry: {
+      ctid: string;
+      name: string;
+      type: string;
+      ownedBy: Array<{ name: string | null }>;
+      connections: Array<{ property: string; ctid: string | null }>;
+    } | null;
   }
 
-  async function entities(ids: string[]): Promise<EntitiesResult> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Credential { id registry { ctid name type ownedBy { name } connections { property ctid } } } } }',
-        variables: { representations: ids.map((id) => ({ __typename: 'Credential', id })) },
-      }),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as EntitiesResult;
-  }
+  const entities = (ids: string[]) =>
+    resolveEntities<Entity>(
+      subgraph.url,
+      'registry { ctid name type ownedBy { name } connections { property ctid } }',
+      ids,
+    );
 
   it('resolves live details with one record request per credential, bounded, and no search', async () => {
     const records = [sampleCredentials[4]!, sampleCredentials[30]!, sampleCredentials[61]!];
@@ -984,35 +958,22 @@ describe('subgraph', () => {
   });
 
   it('serves the feed over HTTP, and 502 with the upstream code when the upstream fails', async () => {
-    const feedUrl = new URL('/feed', subgraph.url);
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    do {
-      if (cursor) feedUrl.searchParams.set('cursor', cursor);
-      const response = await fetch(feedUrl);
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as {
-        items: CredentialRecord[];
-        rejected: unknown[];
-        nextCursor: string | null;
-      };
-      expect(page.rejected).toEqual([]);
-      ids.push(...page.items.map((item) => item.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(ids.sort()).toEqual(activeIds);
+    const feed = await readWholeFeed(subgraph.url);
+    expect(feed.status).toBe(200);
+    expect(feed.rejected).toEqual([]);
+    expect(feed.items.map((item) => item.id).sort()).toEqual(activeIds);
 
     standin.injectFault({ pathIncludes: '/assistant/search/ctdl', rawBody: '{"data": [' });
-    const broken = await fetch(new URL('/feed', subgraph.url));
+    const broken = await getFeedPage(subgraph.url);
     expect(broken.status).toBe(502);
-    expect(await broken.json()).toEqual({
+    expect(broken.body).toEqual({
       error: {
         code: 'UPSTREAM_BAD_RESPONSE',
         message: expect.stringContaining('not JSON'),
         upstreamStatus: null,
       },
     });
-    expect((await fetch(new URL('/feed?cursor=bogus', subgraph.url))).status).toBe(400);
+    expect((await getFeedPage(subgraph.url, { cursor: 'bogus' })).status).toBe(400);
   });
 
   it('answers 502 UPSTREAM_UNAUTHORIZED on /feed when the key is refused', async () => {
@@ -1021,11 +982,10 @@ describe('subgraph', () => {
       port: 0,
     });
     try {
-      const response = await fetch(new URL('/feed', refused.url));
-      expect(response.status).toBe(502);
-      const body = (await response.json()) as { error: { code: string; message: string } };
-      expect(body.error.code).toBe('UPSTREAM_UNAUTHORIZED');
-      expect(body.error.message).not.toContain('not-the-key');
+      const { status, body } = await getFeedPage(refused.url);
+      expect(status).toBe(502);
+      expect(body.error?.code).toBe('UPSTREAM_UNAUTHORIZED');
+      expect(body.error?.message).not.toContain('not-the-key');
     } finally {
       await refused.close();
     }
