@@ -11,7 +11,6 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { composeSupergraphConfig } from '../gateway/index.js';
 import type { BenchClientResult, BenchClientSettings } from './benchClient.js';
 import { type BenchOperation, benchOperations, MEASURING } from './benchQueries.js';
-import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
 import { spawnServer } from './serverProcess.js';
 import { DEMO_STANDIN_CACHE_CONTROL, startLocalCatalog } from './start.js';
 import { wholeNumberOption } from './wholeNumberOption.js';
@@ -165,13 +164,11 @@ async function startContender(
       return spawnServer(
         [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
         credgraphEnv('on'),
-        GATEWAY_NODE_FLAGS,
       );
     case 'credgraphNoCache':
       return spawnServer(
         [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
         credgraphEnv('off'),
-        GATEWAY_NODE_FLAGS,
       );
     case 'apolloGateway':
       return spawnServer([join(here, 'benchApollo.js'), supergraphPath], {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
+#!/usr/bin/env node
 // Before anything loads @apollo/gateway: it reads this variable to decide whether to send telemetry to Apollo.
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 

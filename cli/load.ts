@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { composeSupergraphConfig } from '../gateway/index.js';
 import type { LoadClientResult, LoadClientSettings } from './loadClient.js';
-import { GATEWAY_NODE_FLAGS } from './nodeFlags.js';
 import { spawnServer } from './serverProcess.js';
 import { startLocalCatalog } from './start.js';
 import { wholeNumberOption } from './wholeNumberOption.js';
@@ -72,20 +71,16 @@ function parseOptions(argv: string[]): LoadOptions | 'help' {
 
 /** Starts `credgraph gateway` on a free port; resolves with its GraphQL URL once it prints that it is ready. */
 function spawnGateway(supergraphPath: string): Promise<{ child: ChildProcess; url: string }> {
-  return spawnServer(
-    [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
-    {
-      ...process.env,
-      APOLLO_TELEMETRY_DISABLED: 'true',
-      // One client at a fixed rate is the point here, not something to refuse.
-      CREDGRAPH_RATE_LIMIT: '0',
-      CREDGRAPH_LOG_LEVEL: process.env.CREDGRAPH_LOG_LEVEL ?? 'warn',
-      CREDGRAPH_RELOAD_INTERVAL_MS: '0',
-      // The full, uncached path is what a soak must hold; caches on would answer almost everything from memory.
-      CREDGRAPH_CACHE: process.env.CREDGRAPH_CACHE ?? 'off',
-    },
-    GATEWAY_NODE_FLAGS,
-  );
+  return spawnServer([join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'], {
+    ...process.env,
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    // One client at a fixed rate is the point here, not something to refuse.
+    CREDGRAPH_RATE_LIMIT: '0',
+    CREDGRAPH_LOG_LEVEL: process.env.CREDGRAPH_LOG_LEVEL ?? 'warn',
+    CREDGRAPH_RELOAD_INTERVAL_MS: '0',
+    // The full, uncached path is what a soak must hold; caches on would answer almost everything from memory.
+    CREDGRAPH_CACHE: process.env.CREDGRAPH_CACHE ?? 'off',
+  });
 }
 
 function runLoadClient(settings: LoadClientSettings): Promise<LoadClientResult> {

@@ -1,15 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
- * Spawns a Node server process (`nodeFlags` before its script) and resolves once it prints `ready at <url>`, as the
+ * Spawns a Node server process and resolves once it prints `ready at <url>`, as the
  * gateway and the bench's contenders do; rejects if it exits first.
  */
 export function spawnServer(
   args: string[],
   env: NodeJS.ProcessEnv,
-  nodeFlags: readonly string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+  const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
