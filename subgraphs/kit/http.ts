@@ -63,6 +63,17 @@ export interface FailedUpstreamCall {
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
+/** Response headers as undici gives them: lower-case names, repeated headers as arrays. */
+export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** An upstream's parsed JSON answer with its response headers (a `Link` to the next page, a total count). */
+export interface UpstreamAnswer<T> {
+  body: T;
+  headers: UpstreamHeaders;
+}
+
+const NO_HEADERS: UpstreamHeaders = Object.freeze({});
+
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 const utf8 = new TextDecoder();
 const RETRYABLE_ERROR_CODES = new Set([
@@ -163,12 +174,21 @@ export class UpstreamHttp {
   }
 
   async getJson<T>(pathOrUrl: string, query?: Query): Promise<T> {
+    return (await this.send<T>('GET', this.resolve(pathOrUrl, query))).body;
+  }
+
+  /**
+   * `getJson` with the response headers, for APIs that page or count in headers (`Link`, `X-Total-Count`; see
+   * `linkTargets`). An answer served from the upstream HTTP cache carries the headers it was stored with; one
+   * served by `staleFallback` carries none.
+   */
+  async getAnswer<T>(pathOrUrl: string, query?: Query): Promise<UpstreamAnswer<T>> {
     return this.send<T>('GET', this.resolve(pathOrUrl, query));
   }
 
   /** POST with a JSON body. Not retried unless `idempotent` (a search endpoint that only reads, say). */
   async postJson<T>(pathOrUrl: string, body: unknown, { idempotent = false } = {}): Promise<T> {
-    return this.send<T>('POST', this.resolve(pathOrUrl), JSON.stringify(body), idempotent);
+    return (await this.send<T>('POST', this.resolve(pathOrUrl), JSON.stringify(body), idempotent)).body;
   }
 
   async close(): Promise<void> {
@@ -180,7 +200,7 @@ export class UpstreamHttp {
     url: URL,
     body?: string,
     idempotent = method === 'GET',
-  ): Promise<T> {
+  ): Promise<UpstreamAnswer<T>> {
     const provider = this.options.provider;
     const stopTimer = upstreamDuration.startTimer({ provider });
     try {
@@ -194,12 +214,12 @@ export class UpstreamHttp {
         const stale = this.staleIfError(url);
         if (stale !== undefined) {
           upstreamStaleServed.inc({ provider });
-          return this.parse<T>(url, stale);
+          return { body: this.parse<T>(url, stale.text), headers: stale.headers };
         }
       }
       if (this.options.staleFallback && AVAILABILITY_CODES.has(error.code)) {
         const stale = await this.options.staleFallback({ method, url, error });
-        if (stale !== undefined) return stale as T;
+        if (stale !== undefined) return { body: stale as T, headers: NO_HEADERS };
       }
       throw error;
     } finally {
@@ -208,13 +228,18 @@ export class UpstreamHttp {
   }
 
   /** One call: admitted by the circuit breaker, then its attempts within one deadline. */
-  private async call<T>(method: 'GET' | 'POST', url: URL, body: string | undefined, idempotent: boolean) {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: string | undefined,
+    idempotent: boolean,
+  ): Promise<UpstreamAnswer<T>> {
     if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
     const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
-    const cached = method === 'GET' ? this.freshCachedBody(url, headers) : undefined;
+    const cached = method === 'GET' ? this.freshCacheEntry(url, headers) : undefined;
     if (cached !== undefined) {
       this.breaker.onSuccess();
-      return this.parseOnce<T>(url, cached);
+      return { body: this.parseOnce<T>(url, cached.chunks), headers: cached.headers };
     }
     const maxAttempts = idempotent ? this.retries + 1 : 1;
     // An overall deadline, so that retries (or a body that trickles in) cannot stretch one call past what a
@@ -242,7 +267,7 @@ export class UpstreamHttp {
     maxAttempts: number,
     deadline: number,
     signal: AbortSignal,
-  ): Promise<T> {
+  ): Promise<UpstreamAnswer<T>> {
     for (let attempt = 1; ; attempt++) {
       let failure: UpstreamError;
       let retryable: boolean;
@@ -259,7 +284,7 @@ export class UpstreamHttp {
         const text = await response.body.text();
         if (response.statusCode < 400) {
           this.breaker.onSuccess();
-          return this.parse<T>(url, text);
+          return { body: this.parse<T>(url, text), headers: response.headers };
         }
         failure = this.statusError(response.statusCode, text);
         retryable = RETRYABLE_STATUSES.has(response.statusCode);
@@ -304,7 +329,10 @@ export class UpstreamHttp {
    * request that does not ask for revalidation, and a success status, as the dispatch path wants); anything
    * else (stale, to revalidate, an error answer) still goes through the interceptor.
    */
-  private freshCachedBody(url: URL, headers: Record<string, string>): Buffer[] | undefined {
+  private freshCacheEntry(
+    url: URL,
+    headers: Record<string, string>,
+  ): { chunks: Buffer[]; headers: UpstreamHeaders } | undefined {
     if (!this.cacheStore || headers['cache-control'] !== undefined) return undefined;
     // The memory store answers synchronously (only other stores return promises).
     const found = this.cacheStore.get({
@@ -317,7 +345,7 @@ export class UpstreamHttp {
     // An unqualified `no-cache` means revalidate every time (a list of field names does not).
     if (found.cacheControlDirectives?.['no-cache'] === true) return undefined;
     const chunks = found.body as unknown;
-    return Array.isArray(chunks) ? (chunks as Buffer[]) : undefined;
+    return Array.isArray(chunks) ? { chunks: chunks as Buffer[], headers: found.headers } : undefined;
   }
 
   /**
@@ -339,7 +367,7 @@ export class UpstreamHttp {
    * failures the cache interceptor does not cover itself (it covers 5xx answers, not a refused connection or a
    * timeout).
    */
-  private staleIfError(url: URL): string | undefined {
+  private staleIfError(url: URL): { text: string; headers: UpstreamHeaders } | undefined {
     if (!this.cacheStore) return undefined;
     // The memory store answers synchronously (only other stores return promises).
     const found = this.cacheStore.get({
@@ -352,7 +380,7 @@ export class UpstreamHttp {
     if (!found || window === undefined || Date.now() > found.staleAt + window * 1000) return undefined;
     const body = found.body as unknown;
     if (!Array.isArray(body)) return undefined;
-    return Buffer.concat(body as Buffer[]).toString('utf8');
+    return { text: Buffer.concat(body as Buffer[]).toString('utf8'), headers: found.headers };
   }
 
   private parse<T>(url: URL, text: string): T {

@@ -9,6 +9,7 @@ export * from './faultProxy.js';
 export * from './feed.js';
 export * from './files.js';
 export * from './http.js';
+export * from './linkHeader.js';
 export * from './mapping.js';
 export * from './metrics.js';
 export * from './process.js';

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, type RunningStandin, startStandin, type UpstreamError, UpstreamHttp } from '../index.js';
+import {
+  json,
+  linkTargets,
+  type RunningStandin,
+  startStandin,
+  type UpstreamError,
+  UpstreamHttp,
+} from '../index.js';
 
 /** The kit's upstream client against a real local server that misbehaves on request. */
 let standin: RunningStandin;
@@ -8,6 +15,18 @@ let http: UpstreamHttp;
 beforeAll(async () => {
   standin = await startStandin((request) => {
     if (request.headers.authorization !== 'Bearer good') return json(401, { detail: 'Invalid token.' });
+    if (request.url.pathname === '/api/paged') {
+      const page = Number(request.url.searchParams.get('page') ?? '1');
+      return json(
+        200,
+        { page },
+        {
+          'cache-control': 'public, max-age=60',
+          'x-total-count': '3',
+          link: page < 3 ? `</api/paged?page=${page + 1}>; rel="next", </api/paged?page=3>; rel=last` : '',
+        },
+      );
+    }
     return json(200, { path: request.url.pathname, query: Object.fromEntries(request.url.searchParams) });
   });
   http = new UpstreamHttp({
@@ -39,6 +58,39 @@ describe('UpstreamHttp', () => {
       path: '/api/things',
       query: { page: '2' },
     });
+  });
+
+  it('answers with the response headers too, from the upstream and from its HTTP cache alike', async () => {
+    standin.resetCounts();
+    const first = await http.getAnswer<{ page: number }>('paged', { page: 1 });
+    const again = await http.getAnswer<{ page: number }>('paged', { page: 1 });
+    expect(standin.requestCounts.get('GET /api/paged')).toBe(1);
+    for (const answer of [first, again]) {
+      expect(answer.body).toEqual({ page: 1 });
+      expect(answer.headers['x-total-count']).toBe('3');
+      const links = linkTargets(answer.headers, http.baseUrl);
+      expect(links.get('next')?.href).toBe(`${standin.origin}/api/paged?page=2`);
+      expect(links.get('last')?.href).toBe(`${standin.origin}/api/paged?page=3`);
+    }
+    const last = await http.getAnswer('paged', { page: 3 });
+    expect(linkTargets(last.headers, http.baseUrl).has('next')).toBe(false);
+  });
+
+  it('reads Link headers as RFC 8288 writes them', () => {
+    const base = new URL('https://api.example/v1/items');
+    const links = linkTargets(
+      {
+        link: [
+          '<https://api.example/v1/items?cursor=a,b>; title="next, please"; rel="next last", </v1/items?p=1>;rel=first',
+          '<https://api.example/v1/other>; rel="next"',
+        ],
+      },
+      base,
+    );
+    expect(links.get('next')?.href).toBe('https://api.example/v1/items?cursor=a,b');
+    expect(links.get('last')?.href).toBe('https://api.example/v1/items?cursor=a,b');
+    expect(links.get('first')?.href).toBe('https://api.example/v1/items?p=1');
+    expect(linkTargets({}, base).size).toBe(0);
   });
 
   it('refuses to follow a link to another host, so credentials never leave the upstream', async () => {
