@@ -89,7 +89,7 @@ export class BadgrClient implements Closable {
 
   /**
    * `GET /v2/issuers/{entityId}/badgeclasses` without `num`: Badgr then answers the whole list at once. With
-   * `num` it pages through a `Link` response header only, which the kit's client does not expose (README "Quirks").
+   * `num` it pages through a `Link` response header only: more requests for the same list.
    */
   async listIssuerBadgeClasses(issuerEntityId: string): Promise<BadgrBadgeClass[]> {
     const envelope = await this.getEnvelope<BadgrBadgeClass>(

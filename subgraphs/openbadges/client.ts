@@ -1,4 +1,4 @@
-import { type Closable, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
+import { type Closable, linkTargets, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
 import { OPENBADGES_MAX_PAGE_SIZE, type OpenBadgesConfig, PROVIDER_ID } from './config.js';
 import { type HostCollection, hostPath } from './ids.js';
 import {
@@ -16,6 +16,13 @@ export const OB_API = 'ims/ob/v3p0/';
 export interface PageRequest {
   offset: number;
   limit: number;
+}
+
+/** One page of an issuer's achievements, and what the host's `Link` header says of a next one. */
+export interface IssuerAchievements {
+  achievements: ObAchievement[];
+  /** Whether the `Link` header names a `next` page; null when the host sends no `Link` header at all. */
+  hasNext: boolean | null;
 }
 
 export interface CredentialsRequest extends PageRequest {
@@ -92,15 +99,16 @@ export class OpenBadgesClient implements Closable {
   }
 
   /** `GET issuers/{id}/achievements?limit=&offset=`: one page of the achievements an issuer offers. */
-  async listAchievements(issuerUrl: string, page: PageRequest): Promise<ObAchievement[]> {
+  async listAchievements(issuerUrl: string, page: PageRequest): Promise<IssuerAchievements> {
     const issuerPath = hostPath(issuerUrl, 'issuers');
     if (issuerPath === null) throw badResponse(`${JSON.stringify(issuerUrl)} is not an issuer Profile URL`);
     const path = `${issuerPath}/achievements`;
-    const body = await this.http.getJson<unknown>(path, pageQuery(page));
+    const { body, headers } = await this.http.getAnswer<unknown>(path, pageQuery(page));
     const listing = (body as Partial<AchievementsPage> | null)?.achievement;
     if (!Array.isArray(listing)) throw badResponse(`${path} answered without an "achievement" array`);
     for (const achievement of listing) checkAchievement(achievement, path);
-    return listing as ObAchievement[];
+    const hasNext = headers.link === undefined ? null : linkTargets(headers, this.http.baseUrl).has('next');
+    return { achievements: listing as ObAchievement[], hasNext };
   }
 
   /** `GET achievements/{id}`: one Achievement, or null when the host does not know it (or it is not a URL). */

@@ -50,9 +50,8 @@ async function creatorsFor(
 
 /**
  * One feed page: one page of one issuer's achievements (`limit`/`offset`), mapped to the common schema. Issuers
- * are walked in the order the host lists them. The kit's client does not expose response headers, so the
- * `Link` header is not read: an issuer's listing ends at the first empty page, which costs one request per issuer
- * but stays correct when the host caps `limit` below what was asked (README "Pagination without headers"). OB keeps no
+ * are walked in the order the host lists them, each to the page whose `Link` header names no `next` (or, from a
+ * host that sends no `Link`, to its first empty page: README "Pagination"). OB keeps no
  * modification times on achievements, so `updatedSince` is ignored and every harvest is a full walk.
  */
 export async function openBadgesFeedPage(
@@ -81,7 +80,7 @@ export async function openBadgesFeedPage(
   const limit = Math.max(1, Math.min(request.limit, client.config.pageSize));
   while (index < issuers.length) {
     const issuer = issuers[index]!;
-    const achievements = await client.listAchievements(issuer, { offset, limit });
+    const { achievements, hasNext } = await client.listAchievements(issuer, { offset, limit });
     if (achievements.length > 0) {
       const creators = await creatorsFor(client, achievements, issuer);
       const fetchedAt = new Date().toISOString();
@@ -89,13 +88,31 @@ export async function openBadgesFeedPage(
         items: achievements.map((achievement) =>
           toCredentialRecord(achievement, creatorOf(achievement, creators, issuer), fetchedAt),
         ),
-        nextCursor: encodeCursor({ issuer, offset: offset + achievements.length } satisfies FeedCursor),
+        nextCursor: nextCursorAfter(issuers, index, offset + achievements.length, hasNext),
       };
     }
     index += 1;
     offset = 0;
   }
   return { items: [], nextCursor: null };
+}
+
+/**
+ * Where the feed goes on after a page of the `index`th issuer that ended at `offset`: on in that issuer's listing,
+ * unless the host's `Link` header names no next page; then to the next issuer, or nowhere after the last. A host
+ * without `Link` headers is read on to an empty page, as a short page may only mean it capped `limit`.
+ */
+function nextCursorAfter(
+  issuers: readonly string[],
+  index: number,
+  offset: number,
+  hasNext: boolean | null,
+): string | null {
+  if (hasNext !== false) return encodeCursor({ issuer: issuers[index]!, offset } satisfies FeedCursor);
+  const nextIssuer = issuers[index + 1];
+  return nextIssuer === undefined
+    ? null
+    : encodeCursor({ issuer: nextIssuer, offset: 0 } satisfies FeedCursor);
 }
 
 function creatorOf(

@@ -32,6 +32,8 @@ export interface OpenBadgesStandinOptions {
   token?: string;
   /** At most `limit` requests per `windowMs`; further ones get 429 with `Retry-After`. Off by default. */
   rateLimit?: { limit: number; windowMs: number };
+  /** Whether listings carry `Link` and `X-Total-Count`; false plays a host that sends neither. Default true. */
+  pagingHeaders?: boolean;
 }
 
 const DATA_DIR = 'subgraphs/openbadges/standin/data';
@@ -131,7 +133,8 @@ export function openBadgesStandinHandler(options: OpenBadgesStandinOptions = {})
       if (sub === undefined) return json(200, issuer);
       if (sub === 'achievements') {
         const offered = data.achievements.filter((achievement) => creatorId(achievement) === issuer.id);
-        return page(request.url, offered, 'achievement');
+        const reply = page(request.url, offered, 'achievement');
+        return options.pagingHeaders === false ? { ...reply, headers: {} } : reply;
       }
     }
     if (collection === 'achievements' && id !== undefined && segments.length === 2) {
