@@ -33,7 +33,11 @@ export interface UpstreamHttpOptions {
   connections?: number;
   /** First retry's backoff; each further retry doubles it, up to `retryMaxDelayMs`, with jitter. Default 100 ms. */
   retryBaseDelayMs?: number;
-  /** Longest wait before a retry, also the longest `Retry-After` honoured (a longer one is not waited for). Default 2 s. */
+  /**
+   * Longest wait before a retry, also the longest `Retry-After` waited out within a call. A longer one fails the
+   * call, and every call after it until then (up to 10 minutes) fails at once without reaching the upstream.
+   * Default 2 s.
+   */
   retryMaxDelayMs?: number;
   /** The circuit breaker for this upstream, or false for none. Default: opens after 5 consecutive failures for 30 s. */
   circuitBreaker?: CircuitBreakerOptions | false;
@@ -88,6 +92,8 @@ const RETRYABLE_ERROR_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
 ]);
+/** The longest an upstream's `Retry-After` keeps us from calling it: a bogus value must not silence it for days. */
+const MAX_HOLD_OFF_MS = 10 * 60_000;
 const AVAILABILITY_CODES = new Set<UpstreamErrorCode>([
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
@@ -112,6 +118,12 @@ export class UpstreamHttp {
   private readonly retryMaxDelayMs: number;
   private readonly breaker: CircuitBreaker;
   private readonly parsedEntries = new WeakMap<Buffer[], unknown>();
+  /**
+   * Until when the upstream asked us, with a `Retry-After` too long to wait out within a call, not to call it
+   * again, and the failure that asked: calls before then fail at once (or are served stale) rather than add to
+   * the load that got us refused.
+   */
+  private holdOff: { until: number; failure: UpstreamError } | null = null;
 
   constructor(private readonly options: UpstreamHttpOptions) {
     const policy = currentUpstreamPolicy();
@@ -241,6 +253,7 @@ export class UpstreamHttp {
       this.breaker.onSuccess();
       return { body: this.parseOnce<T>(url, cached.chunks), headers: cached.headers };
     }
+    if (this.holdOff && Date.now() < this.holdOff.until) throw this.holdOffError(this.holdOff);
     const maxAttempts = idempotent ? this.retries + 1 : 1;
     // An overall deadline, so that retries (or a body that trickles in) cannot stretch one call past what a
     // client will wait for. One timer per call, cleared as soon as the call ends: AbortSignal.timeout would
@@ -302,6 +315,9 @@ export class UpstreamHttp {
       const delay = retryable && attempt < maxAttempts ? this.retryDelay(attempt, retryAfterMs) : null;
       if (delay === null || Date.now() + delay >= deadline) {
         this.breaker.onFailure(failure.code);
+        if (retryAfterMs !== null && retryAfterMs > 0) {
+          this.holdOff = { until: Date.now() + Math.min(retryAfterMs, MAX_HOLD_OFF_MS), failure };
+        }
         throw failure;
       }
       upstreamRetries.inc({ provider: this.options.provider });
@@ -400,6 +416,16 @@ export class UpstreamHttp {
     if (retryAfterMs !== null) return retryAfterMs <= this.retryMaxDelayMs ? retryAfterMs : null;
     const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private holdOffError(holdOff: { until: number; failure: UpstreamError }): UpstreamError {
+    const seconds = Math.ceil((holdOff.until - Date.now()) / 1000);
+    return new UpstreamError(
+      holdOff.failure.code,
+      this.options.provider,
+      `${this.options.provider}: the upstream asked us to wait (Retry-After after HTTP ${holdOff.failure.upstreamStatus}); not calling it for ${seconds} s`,
+      holdOff.failure.upstreamStatus,
+    );
   }
 
   private circuitOpenError(): UpstreamError {

@@ -115,6 +115,30 @@ describe('UpstreamHttp', () => {
     standin.clearFaults();
   });
 
+  it('stops calling an upstream that asks for a longer wait than a call can take, until that wait is over', async () => {
+    const patient = new UpstreamHttp({
+      provider: 'demo',
+      baseUrl: `${standin.origin}/api/`,
+      headers: { authorization: 'Bearer good' },
+      retries: 2,
+      retryMaxDelayMs: 100,
+    });
+    try {
+      standin.resetCounts();
+      standin.injectFault({ status: 429, headers: { 'retry-after': '1' }, times: 1 });
+      expect((await failure(patient.getJson('busy'))).code).toBe('UPSTREAM_RATE_LIMITED');
+      const held = await failure(patient.getJson('busy'));
+      expect(held).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 429 });
+      expect(held.message).toMatch(/asked us to wait .*not calling it for 1 s/);
+      expect(standin.requestCounts.get('GET /api/busy')).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await patient.getJson('busy')).toMatchObject({ path: '/api/busy' });
+      expect(standin.requestCounts.get('GET /api/busy')).toBe(2);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('maps 401 to UPSTREAM_UNAUTHORIZED naming the setting, never the token', async () => {
     const bad = new UpstreamHttp({
       provider: 'demo',
