@@ -239,21 +239,20 @@ export class UpstreamHttp {
     }
   }
 
-  /** One call: admitted by the circuit breaker, then its attempts within one deadline. */
+  /** One call: a fresh cached answer, or admitted by the circuit breaker, then its attempts within one deadline. */
   private async call<T>(
     method: 'GET' | 'POST',
     url: URL,
     body: string | undefined,
     idempotent: boolean,
   ): Promise<UpstreamAnswer<T>> {
-    if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
     const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
+    // A fresh cached answer needs no upstream, so neither the upstream's health nor its Retry-After stands in
+    // its way, and serving it says nothing of that health either.
     const cached = method === 'GET' ? this.freshCacheEntry(url, headers) : undefined;
-    if (cached !== undefined) {
-      this.breaker.onSuccess();
-      return { body: this.parseOnce<T>(url, cached.chunks), headers: cached.headers };
-    }
+    if (cached !== undefined) return { body: this.parseOnce<T>(url, cached.chunks), headers: cached.headers };
     if (this.holdOff && Date.now() < this.holdOff.until) throw this.holdOffError(this.holdOff);
+    if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
     const maxAttempts = idempotent ? this.retries + 1 : 1;
     // An overall deadline, so that retries (or a body that trickles in) cannot stretch one call past what a
     // client will wait for. One timer per call, cleared as soon as the call ends: AbortSignal.timeout would

@@ -125,12 +125,16 @@ describe('UpstreamHttp', () => {
     });
     try {
       standin.resetCounts();
+      expect(await patient.getJson('paged', { page: 2 })).toEqual({ page: 2 });
       standin.injectFault({ status: 429, headers: { 'retry-after': '1' }, times: 1 });
       expect((await failure(patient.getJson('busy'))).code).toBe('UPSTREAM_RATE_LIMITED');
       const held = await failure(patient.getJson('busy'));
       expect(held).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 429 });
       expect(held.message).toMatch(/asked us to wait .*not calling it for 1 s/);
       expect(standin.requestCounts.get('GET /api/busy')).toBe(1);
+      // What the upstream allowed us to keep is still answered meanwhile.
+      expect(await patient.getJson('paged', { page: 2 })).toEqual({ page: 2 });
+      expect(standin.requestCounts.get('GET /api/paged')).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect(await patient.getJson('busy')).toMatchObject({ path: '/api/busy' });
       expect(standin.requestCounts.get('GET /api/busy')).toBe(2);
