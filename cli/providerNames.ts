@@ -75,7 +75,7 @@ const KEBAB_CASE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 export function providerNames(name: string): ProviderNames {
   if (!KEBAB_CASE.test(name)) {
     throw new ProviderNameError(
-      `"${name}" is not a kebab-case name: use lower-case letters and digits, starting with a letter (e.g. acme)`,
+      `"${name}" is not a provider id: use lower-case letters and digits, starting with a letter (e.g. acme)`,
     );
   }
   if (name.includes('-')) {
