@@ -65,11 +65,11 @@ export class BadgrTokenSource {
   }
 
   /**
-   * A token to use after the upstream refused `stale` (HTTP 401): a new one, unless another caller has already
-   * replaced `stale`, in which case that newer token is shared.
+   * A token to use after the upstream refused the token `stale` (HTTP 401): a new one, unless another caller has
+   * already replaced `stale`, in which case that newer token is shared.
    */
-  async renew(stale: AccessToken): Promise<AccessToken> {
-    if (this.current === stale) this.current = null;
+  async renew(stale: string): Promise<AccessToken> {
+    if (this.current?.value === stale) this.current = null;
     return this.token();
   }
 

@@ -1,5 +1,5 @@
 import { type Closable, type Query, UpstreamError, UpstreamHttp } from '../kit/index.js';
-import { type AccessToken, BadgrTokenSource } from './auth.js';
+import { BadgrTokenSource } from './auth.js';
 import { BADGR_MAX_PAGE_SIZE, type BadgrConfig, PROVIDER_ID } from './config.js';
 import type { BadgrBadgeClass, BadgrEnvelope, BadgrIssuer } from './upstream.js';
 
@@ -26,27 +26,17 @@ export interface ChangedBadgeClassesRequest {
   since: string | null;
 }
 
-/** The kit's client with one token's `Authorization` header, shared by the calls made while that token is current. */
-interface Session {
-  token: AccessToken;
-  http: UpstreamHttp;
-  /** Calls in flight; a retired session closes when the last one ends. */
-  users: number;
-  retired: boolean;
-}
-
 /**
  * Badgr's API v2 over the kit's `UpstreamHttp`: a Bearer token from the password grant (renewed before it
  * expires, and once more when Badgr answers 401), the `{status, result, pagination}` envelope, and the cursor
  * links of the `changed` lists. It knows HTTP and Badgr, nothing of GraphQL or the common schema.
  *
- * The kit's `UpstreamHttp` takes its headers once, at construction, so each token gets its own instance; the
- * one a new token replaces is closed when its last call ends.
+ * The kit's `UpstreamHttp` takes each request's `Authorization` from the token source, and renews it once
+ * when Badgr answers 401.
  */
 export class BadgrClient implements Closable {
   readonly tokens: BadgrTokenSource;
-  private session: Session | null = null;
-  private readonly closing: Promise<void>[] = [];
+  private readonly http: UpstreamHttp;
   private issuerList: { expiresAt: number; value: Promise<Map<string, BadgrIssuer>> } | null = null;
   /** Issuers fetched one by one because the list did not have them, or null when Badgr does not know them. */
   private readonly extraIssuers = new Map<string, Promise<BadgrIssuer | null>>();
@@ -54,6 +44,17 @@ export class BadgrClient implements Closable {
 
   constructor(readonly config: BadgrConfig) {
     this.tokens = new BadgrTokenSource(config);
+    const tokens = this.tokens;
+    this.http = new UpstreamHttp({
+      provider: PROVIDER_ID,
+      baseUrl: config.baseUrl,
+      authorization: {
+        header: async () => `Bearer ${(await tokens.token()).value}`,
+        renew: async (rejected) => void (await tokens.renew(rejected.replace(/^Bearer /, ''))),
+      },
+      credentialsSetting: 'BADGR_USERNAME / BADGR_PASSWORD',
+      timeoutMs: config.timeoutMs,
+    });
     this.changedPath = new URL(CHANGED_BADGE_CLASSES_PATH, config.baseUrl).pathname;
   }
 
@@ -133,9 +134,7 @@ export class BadgrClient implements Closable {
   }
 
   async close(): Promise<void> {
-    if (this.session) this.retire(this.session);
-    this.session = null;
-    await Promise.all(this.closing);
+    await this.http.close();
     await this.tokens.close();
   }
 
@@ -200,60 +199,8 @@ export class BadgrClient implements Closable {
   }
 
   private async getEnvelope<T>(pathOrUrl: string, query?: Query): Promise<BadgrEnvelope<T>> {
-    const body = await this.authorizedGet(pathOrUrl, query);
+    const body = await this.http.getJson<unknown>(pathOrUrl, query);
     return checkEnvelope<T>(body, new URL(pathOrUrl, this.config.baseUrl).pathname);
-  }
-
-  /** A GET with the current token; after a 401, once more with a new token, and a second 401 is the answer. */
-  private async authorizedGet(pathOrUrl: string, query?: Query): Promise<unknown> {
-    const session = await this.acquire();
-    try {
-      return await session.http.getJson<unknown>(pathOrUrl, query);
-    } catch (error) {
-      if (!(error instanceof UpstreamError && error.code === 'UPSTREAM_UNAUTHORIZED')) throw error;
-    } finally {
-      this.release(session);
-    }
-    await this.tokens.renew(session.token);
-    const renewed = await this.acquire();
-    try {
-      return await renewed.http.getJson<unknown>(pathOrUrl, query);
-    } finally {
-      this.release(renewed);
-    }
-  }
-
-  private async acquire(): Promise<Session> {
-    const token = await this.tokens.token();
-    // A caller holding an older token than the current session's must not downgrade it.
-    if (!this.session || token.serial > this.session.token.serial) {
-      if (this.session) this.retire(this.session);
-      this.session = {
-        token,
-        http: new UpstreamHttp({
-          provider: PROVIDER_ID,
-          baseUrl: this.config.baseUrl,
-          headers: { authorization: `Bearer ${token.value}` },
-          credentialsSetting: 'BADGR_USERNAME / BADGR_PASSWORD',
-          timeoutMs: this.config.timeoutMs,
-        }),
-        users: 0,
-        retired: false,
-      };
-    }
-    this.session.users += 1;
-    return this.session;
-  }
-
-  private release(session: Session): void {
-    session.users -= 1;
-    if (session.retired && session.users === 0) this.closing.push(session.http.close());
-  }
-
-  private retire(session: Session): void {
-    if (session.retired) return;
-    session.retired = true;
-    if (session.users === 0) this.closing.push(session.http.close());
   }
 }
 

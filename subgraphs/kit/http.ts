@@ -23,6 +23,11 @@ export interface UpstreamHttpOptions {
   baseUrl: string;
   /** Headers sent with every request, typically authentication. Never logged or echoed in errors. */
   headers?: Record<string, string>;
+  /**
+   * Credentials that change (an OAuth access token, say): the `Authorization` header of every request comes from
+   * here, and a call the upstream answers 401 is made once more after `renew`. Never logged or echoed either.
+   */
+  authorization?: UpstreamAuthorization;
   /** The setting to check when the upstream refuses our credentials, named in that error (e.g. `CREDLY_API_TOKEN`). */
   credentialsSetting?: string;
   /** Per-attempt timeout for headers and for body progress. */
@@ -56,6 +61,17 @@ export interface UpstreamHttpOptions {
    * undefined lets the error through.
    */
   staleFallback?: (failed: FailedUpstreamCall) => unknown | Promise<unknown>;
+}
+
+/** A source of `Authorization` header values, for upstreams whose credentials expire or rotate. */
+export interface UpstreamAuthorization {
+  /** The header value to send now; a source caches it, and may fetch a new token when the old one expires. */
+  header(): Promise<string>;
+  /**
+   * The upstream refused `rejected` (HTTP 401): make the next `header()` a new one, unless another caller has
+   * already replaced it. A source that cannot get one rejects with the UpstreamError that says why.
+   */
+  renew(rejected: string): Promise<void>;
 }
 
 /** A call that failed for want of an available upstream, as handed to `staleFallback`. */
@@ -246,13 +262,35 @@ export class UpstreamHttp {
     body: string | undefined,
     idempotent: boolean,
   ): Promise<UpstreamAnswer<T>> {
-    const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
+    const fresh = method === 'GET' && currentRequestWantsFresh();
+    const source = this.options.authorization;
+    const authorization = source ? await source.header() : undefined;
+    const headers = this.requestHeaders(body !== undefined, fresh, authorization);
     // A fresh cached answer needs no upstream, so neither the upstream's health nor its Retry-After stands in
     // its way, and serving it says nothing of that health either.
     const cached = method === 'GET' ? this.freshCacheEntry(url, headers) : undefined;
     if (cached !== undefined) return { body: this.parseOnce<T>(url, cached.chunks), headers: cached.headers };
     if (this.holdOff && Date.now() < this.holdOff.until) throw this.holdOffError(this.holdOff);
     if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
+    try {
+      return await this.attemptsWithinDeadline<T>(method, url, body, headers, idempotent);
+    } catch (error) {
+      if (!source || !(error instanceof UpstreamError) || error.code !== 'UPSTREAM_UNAUTHORIZED') throw error;
+    }
+    // Refused credentials a source can renew: once more with new ones, and a second 401 is the answer.
+    await source.renew(authorization!);
+    const renewed = this.requestHeaders(body !== undefined, fresh, await source.header());
+    return this.attemptsWithinDeadline<T>(method, url, body, renewed, idempotent);
+  }
+
+  /** The attempts of one call within one overall deadline. */
+  private async attemptsWithinDeadline<T>(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: string | undefined,
+    headers: Record<string, string>,
+    idempotent: boolean,
+  ): Promise<UpstreamAnswer<T>> {
     const maxAttempts = idempotent ? this.retries + 1 : 1;
     // An overall deadline, so that retries (or a body that trickles in) cannot stretch one call past what a
     // client will wait for. One timer per call, cleared as soon as the call ends: AbortSignal.timeout would
@@ -324,11 +362,12 @@ export class UpstreamHttp {
     }
   }
 
-  private requestHeaders(hasBody: boolean, fresh: boolean): Record<string, string> {
+  private requestHeaders(hasBody: boolean, fresh: boolean, authorization?: string): Record<string, string> {
     const requestId = this.options.forwardRequestId === false ? null : currentRequestId();
-    if (!hasBody && requestId === null && !fresh) return this.headers;
+    if (!hasBody && requestId === null && !fresh && authorization === undefined) return this.headers;
     return {
       ...this.headers,
+      ...(authorization === undefined ? {} : { authorization }),
       ...(hasBody ? { 'content-type': 'application/json' } : {}),
       ...(requestId === null ? {} : { [REQUEST_ID_HEADER]: requestId }),
       // Revalidate with the upstream (a 304 still spares the body) rather than trust what the cache holds.

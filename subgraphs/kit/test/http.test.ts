@@ -143,6 +143,37 @@ describe('UpstreamHttp', () => {
     }
   });
 
+  it('takes Authorization from a source that renews it once after a 401, and reports a second 401', async () => {
+    let current = 'Bearer expired';
+    let renewals = 0;
+    const rotating = new UpstreamHttp({
+      provider: 'demo',
+      baseUrl: `${standin.origin}/api/`,
+      authorization: {
+        header: async () => current,
+        renew: async (rejected) => {
+          renewals += 1;
+          if (rejected === current) current = current === 'Bearer expired' ? 'Bearer good' : 'Bearer revoked';
+        },
+      },
+      credentialsSetting: 'DEMO_TOKEN',
+    });
+    try {
+      standin.resetCounts();
+      expect(await rotating.getJson('rotated')).toMatchObject({ path: '/api/rotated' });
+      expect([renewals, standin.requestCounts.get('GET /api/rotated')]).toEqual([1, 2]);
+      expect(await rotating.getJson('rotated')).toMatchObject({ path: '/api/rotated' });
+      expect(renewals).toBe(1);
+      current = 'Bearer stolen';
+      const refused = await failure(rotating.getJson('rotated'));
+      expect(refused.code).toBe('UPSTREAM_UNAUTHORIZED');
+      expect(renewals).toBe(2);
+      expect(refused.message).not.toMatch(/stolen|revoked|good/);
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it('maps 401 to UPSTREAM_UNAUTHORIZED naming the setting, never the token', async () => {
     const bad = new UpstreamHttp({
       provider: 'demo',
