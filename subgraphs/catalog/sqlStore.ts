@@ -23,6 +23,7 @@ import type {
 import {
   indexedTerms,
   POSTGRES_VECTOR_SQL,
+  POSTGRES_WORDS_ROW,
   postgresTextIndex,
   relevanceTermsText,
   sqliteTextIndex,
@@ -324,6 +325,18 @@ export class SqlCatalogStore implements CatalogStore {
     }
     const docOf = (record: IndexedCredential) => docs.get(record.id)!;
     const records = items.map(({ record }) => record);
+    if (postgres) {
+      await insertRows(
+        tx,
+        'credential_words',
+        ['doc', 'words'],
+        records.map((record) => {
+          const fields = terms.get(record.id)!;
+          return [docOf(record), TEXT_FIELDS.map((field) => fields[field]).join(' ')];
+        }),
+        POSTGRES_WORDS_ROW,
+      );
+    }
     await insertRows(
       tx,
       'credential_records',
@@ -455,6 +468,7 @@ export class SqlCatalogStore implements CatalogStore {
       for (const table of tables) await tx.run(`DELETE FROM ${table} WHERE doc IN (${list})`, chunk);
       if (this.db.dialect === 'sqlite')
         await tx.run(`DELETE FROM credentials_fts WHERE rowid IN (${list})`, chunk);
+      else await tx.run(`DELETE FROM credential_words WHERE doc IN (${list})`, chunk);
     }
   }
 

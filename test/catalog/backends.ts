@@ -35,3 +35,26 @@ export function backendLocation(backend: Backend): BackendLocation {
     },
   };
 }
+
+/** Row counts of tables in a PostgreSQL location's schema, for checks of what the index keeps. */
+export async function postgresCounts(
+  location: BackendLocation,
+  tables: readonly string[],
+): Promise<number[]> {
+  const { databaseUrl, databaseSchema } = location.config;
+  if (!databaseUrl || !databaseSchema) throw new Error('not a PostgreSQL location');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const counts: number[] = [];
+    for (const table of tables) {
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${databaseSchema}.${table}`,
+      );
+      counts.push(Number(rows[0]!.n));
+    }
+    return counts;
+  } finally {
+    await client.end();
+  }
+}
