@@ -5,7 +5,7 @@
  * looked up as the few terms it begins rather than as an FTS5 prefix query, which costs several times more), a
  * weighted tsvector column with a GIN index in PostgreSQL (for matches in one field), and beside it
  * `credential_words`, each credential's words alone (no positions, no weights) under a GIN index of their own:
- * asking which credentials hold a common word reads their pages, and this table's are a third the size.
+ * asking which credentials hold a common word reads their pages, and this table's are under half the size.
  *
  * Every row is keyed by `doc`, an integer per stored version of a credential: a changed credential is removed and
  * inserted again, so that each write is a batch of plain inserts and deletes.

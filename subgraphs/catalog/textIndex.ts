@@ -122,7 +122,7 @@ export const postgresTextIndex: TextIndexDialect = {
     return { sql: 'c.search_vector @@ CAST(? AS tsquery)', params: [tsQueryText(query, field)] };
   },
   async docs(reads, query) {
-    // From `credential_words`, each credential's words without positions or weights: a third of the pages of
+    // From `credential_words`, each credential's words without positions or weights: under half the pages of
     // `credentials`. For a common word (a fifth of the catalog, say) the planner prefers reading every row and
     // testing its tsvector; the GIN index's bitmap, kept exact by a larger work_mem, reads only the matching rows'
     // pages and tests nothing. Scoped to this statement: the snapshot's other reads (loading the memory index,
