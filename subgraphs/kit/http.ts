@@ -262,24 +262,30 @@ export class UpstreamHttp {
     body: string | undefined,
     idempotent: boolean,
   ): Promise<UpstreamAnswer<T>> {
-    const fresh = method === 'GET' && currentRequestWantsFresh();
-    const source = this.options.authorization;
-    const authorization = source ? await source.header() : undefined;
-    const headers = this.requestHeaders(body !== undefined, fresh, authorization);
+    const headers = this.requestHeaders(body !== undefined, method === 'GET' && currentRequestWantsFresh());
     // A fresh cached answer needs no upstream, so neither the upstream's health nor its Retry-After stands in
     // its way, and serving it says nothing of that health either.
     const cached = method === 'GET' ? this.freshCacheEntry(url, headers) : undefined;
     if (cached !== undefined) return { body: this.parseOnce<T>(url, cached.chunks), headers: cached.headers };
     if (this.holdOff && Date.now() < this.holdOff.until) throw this.holdOffError(this.holdOff);
     if (!this.breaker.tryAcquire()) throw this.circuitOpenError();
+    const source = this.options.authorization;
+    if (!source) return this.attemptsWithinDeadline<T>(method, url, body, headers, idempotent);
+    const authorization = await source.header();
     try {
-      return await this.attemptsWithinDeadline<T>(method, url, body, headers, idempotent);
+      return await this.attemptsWithinDeadline<T>(
+        method,
+        url,
+        body,
+        { ...headers, authorization },
+        idempotent,
+      );
     } catch (error) {
-      if (!source || !(error instanceof UpstreamError) || error.code !== 'UPSTREAM_UNAUTHORIZED') throw error;
+      if (!(error instanceof UpstreamError) || error.code !== 'UPSTREAM_UNAUTHORIZED') throw error;
     }
     // Refused credentials a source can renew: once more with new ones, and a second 401 is the answer.
-    await source.renew(authorization!);
-    const renewed = this.requestHeaders(body !== undefined, fresh, await source.header());
+    await source.renew(authorization);
+    const renewed = { ...headers, authorization: await source.header() };
     return this.attemptsWithinDeadline<T>(method, url, body, renewed, idempotent);
   }
 
@@ -362,12 +368,11 @@ export class UpstreamHttp {
     }
   }
 
-  private requestHeaders(hasBody: boolean, fresh: boolean, authorization?: string): Record<string, string> {
+  private requestHeaders(hasBody: boolean, fresh: boolean): Record<string, string> {
     const requestId = this.options.forwardRequestId === false ? null : currentRequestId();
-    if (!hasBody && requestId === null && !fresh && authorization === undefined) return this.headers;
+    if (!hasBody && requestId === null && !fresh) return this.headers;
     return {
       ...this.headers,
-      ...(authorization === undefined ? {} : { authorization }),
       ...(hasBody ? { 'content-type': 'application/json' } : {}),
       ...(requestId === null ? {} : { [REQUEST_ID_HEADER]: requestId }),
       // Revalidate with the upstream (a 304 still spares the body) rather than trust what the cache holds.
