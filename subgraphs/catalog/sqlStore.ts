@@ -23,7 +23,6 @@ import type {
 import {
   indexedTerms,
   POSTGRES_VECTOR_SQL,
-  POSTGRES_WORDS_ROW,
   postgresTextIndex,
   relevanceTermsText,
   sqliteTextIndex,
@@ -326,16 +325,14 @@ export class SqlCatalogStore implements CatalogStore {
     const docOf = (record: IndexedCredential) => docs.get(record.id)!;
     const records = items.map(({ record }) => record);
     if (postgres) {
-      await insertRows(
-        tx,
-        'credential_words',
-        ['doc', 'words'],
-        records.map((record) => {
-          const fields = terms.get(record.id)!;
-          return [docOf(record), TEXT_FIELDS.map((field) => fields[field]).join(' ')];
-        }),
-        POSTGRES_WORDS_ROW,
-      );
+      // The words text matching reads: the tsvector just built, without its positions and weights.
+      for (const chunk of chunks([...docs.values()])) {
+        await tx.run(
+          `INSERT INTO credential_words (doc, words)
+           SELECT doc, strip(search_vector) FROM credentials WHERE doc IN (${placeholders(chunk.length)})`,
+          chunk,
+        );
+      }
     }
     await insertRows(
       tx,

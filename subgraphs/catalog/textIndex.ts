@@ -114,9 +114,6 @@ export function tsQueryText(query: TextQuery, field?: TextField): string {
 /** Enough for an exact bitmap of every row of a million-credential table (a lossy one rechecks tsvectors). */
 const TEXT_MATCH_WORK_MEM = '64MB';
 
-/** A `credential_words` row: the doc, and every field's terms as one stripped tsvector (two parameters). */
-export const POSTGRES_WORDS_ROW = "(?, strip(to_tsvector('simple', ?)))";
-
 export const postgresTextIndex: TextIndexDialect = {
   match(query, field) {
     return { sql: 'c.search_vector @@ CAST(? AS tsquery)', params: [tsQueryText(query, field)] };
