@@ -315,25 +315,22 @@ export class SqlCatalogStore implements CatalogStore {
         return row;
       });
       const tuple = `(${placeholders(columns.length)}${postgres ? `, ${POSTGRES_VECTOR_SQL}` : ''})`;
+      const insert = `INSERT INTO credentials (${columns.join(', ')}${postgres ? ', search_vector' : ''})
+         VALUES ${values.map(() => tuple).join(', ')}`;
       const rows = await tx.all<{ id: string; doc: number }>(
-        `INSERT INTO credentials (${columns.join(', ')}${postgres ? ', search_vector' : ''})
-         VALUES ${values.map(() => tuple).join(', ')} RETURNING id, doc`,
+        postgres
+          ? // With the words text matching reads, in the same statement: the tsvector just built, stripped of
+            // its positions and weights.
+            `WITH inserted AS (${insert} RETURNING id, doc, search_vector),
+               words AS (INSERT INTO credential_words (doc, words) SELECT doc, strip(search_vector) FROM inserted)
+             SELECT id, doc FROM inserted`
+          : `${insert} RETURNING id, doc`,
         values.flat(),
       );
       for (const row of rows) docs.set(row.id, Number(row.doc));
     }
     const docOf = (record: IndexedCredential) => docs.get(record.id)!;
     const records = items.map(({ record }) => record);
-    if (postgres) {
-      // The words text matching reads: the tsvector just built, without its positions and weights.
-      for (const chunk of chunks([...docs.values()])) {
-        await tx.run(
-          `INSERT INTO credential_words (doc, words)
-           SELECT doc, strip(search_vector) FROM credentials WHERE doc IN (${placeholders(chunk.length)})`,
-          chunk,
-        );
-      }
-    }
     await insertRows(
       tx,
       'credential_records',
