@@ -140,11 +140,6 @@ export class DocOrder {
     return this.length;
   }
 
-  /** Docs with a value: positions below this. */
-  get valued(): number {
-    return this.valuedCount;
-  }
-
   /** Sets the bits of the docs at positions `from` to `to` (excluded) of the ascending order. */
   markBetween(from: number, to: number, bits: Uint32Array): void {
     const sorted = this.sorted;

@@ -167,10 +167,6 @@ class Best {
     if (this.size < this.limit) this.size += 1;
   }
 
-  clear(): void {
-    this.size = 0;
-  }
-
   picked(): Array<{ doc: number; tier: number }> {
     return Array.from({ length: this.size }, (_, i) => ({ doc: this.docs[i]!, tier: this.tiers[i]! }));
   }
