@@ -242,7 +242,7 @@ export class UpstreamHttp {
         const stale = this.staleIfError(url);
         if (stale !== undefined) {
           upstreamStaleServed.inc({ provider });
-          return { body: this.parse<T>(url, stale.text), headers: stale.headers };
+          return { body: this.parseOnce<T>(url, stale.chunks), headers: stale.headers };
         }
       }
       if (this.options.staleFallback && AVAILABILITY_CODES.has(error.code)) {
@@ -392,14 +392,8 @@ export class UpstreamHttp {
     url: URL,
     headers: Record<string, string>,
   ): { chunks: Buffer[]; headers: UpstreamHeaders } | undefined {
-    if (!this.cacheStore || headers['cache-control'] !== undefined) return undefined;
-    // The memory store answers synchronously (only other stores return promises).
-    const found = this.cacheStore.get({
-      origin: url.origin,
-      method: 'GET',
-      path: `${url.pathname}${url.search}`,
-      headers,
-    }) as Exclude<ReturnType<typeof this.cacheStore.get>, Promise<unknown>>;
+    if (headers['cache-control'] !== undefined) return undefined;
+    const found = this.storedAnswer(url, headers);
     if (!found || found.statusCode >= 400 || Date.now() > found.staleAt) return undefined;
     // An unqualified `no-cache` means revalidate every time (a list of field names does not).
     if (found.cacheControlDirectives?.['no-cache'] === true) return undefined;
@@ -408,9 +402,9 @@ export class UpstreamHttp {
   }
 
   /**
-   * The parsed body of a fresh cache entry, parsed once per entry (the store hands out the same chunks until
-   * the entry is replaced): a popular upstream answer is read on every request. Deep-frozen, since every caller
-   * shares it.
+   * The parsed body of a cache entry (fresh, or served stale), parsed once per entry (the store hands out the
+   * same chunks until the entry is replaced): a popular upstream answer is read on every request. Deep-frozen,
+   * since every caller shares it.
    */
   private parseOnce<T>(url: URL, chunks: Buffer[]): T {
     if (this.parsedEntries.has(chunks)) return this.parsedEntries.get(chunks) as T;
@@ -426,20 +420,23 @@ export class UpstreamHttp {
    * failures the cache interceptor does not cover itself (it covers 5xx answers, not a refused connection or a
    * timeout).
    */
-  private staleIfError(url: URL): { text: string; headers: UpstreamHeaders } | undefined {
-    if (!this.cacheStore) return undefined;
+  private staleIfError(url: URL): { chunks: Buffer[]; headers: UpstreamHeaders } | undefined {
+    const found = this.storedAnswer(url, this.headers);
+    const window = found?.cacheControlDirectives?.['stale-if-error'];
+    if (!found || window === undefined || Date.now() > found.staleAt + window * 1000) return undefined;
+    const chunks = found.body as unknown;
+    return Array.isArray(chunks) ? { chunks: chunks as Buffer[], headers: found.headers } : undefined;
+  }
+
+  /** What the upstream HTTP cache holds for a GET of `url`, fresh or not. */
+  private storedAnswer(url: URL, headers: Record<string, string>) {
     // The memory store answers synchronously (only other stores return promises).
-    const found = this.cacheStore.get({
+    return this.cacheStore?.get({
       origin: url.origin,
       method: 'GET',
       path: `${url.pathname}${url.search}`,
-      headers: this.headers,
-    }) as Exclude<ReturnType<typeof this.cacheStore.get>, Promise<unknown>>;
-    const window = found?.cacheControlDirectives?.['stale-if-error'];
-    if (!found || window === undefined || Date.now() > found.staleAt + window * 1000) return undefined;
-    const body = found.body as unknown;
-    if (!Array.isArray(body)) return undefined;
-    return { text: Buffer.concat(body as Buffer[]).toString('utf8'), headers: found.headers };
+      headers,
+    }) as Exclude<ReturnType<InstanceType<typeof cacheStores.MemoryCacheStore>['get']>, Promise<unknown>>;
   }
 
   private parse<T>(url: URL, text: string): T {
