@@ -3,9 +3,10 @@
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { composeSupergraphConfig } from '../gateway/index.js';
@@ -16,7 +17,7 @@ import { DEMO_STANDIN_CACHE_CONTROL, startLocalCatalog } from './start.js';
 import { wholeNumberOption } from './wholeNumberOption.js';
 
 const USAGE = `Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--only <query,…>]
-                       [--contenders <name,…>]
+                       [--contenders <name,…>] [--rounds <n>] [--cpu-prof <dir>]
 
 Starts the whole catalog (stand-ins, provider subgraphs, skills, catalog) in this process, then, for each of
 three queries (catalogPage, credentialById, searchWithFacets), runs side by side, one at a time, each in a
@@ -27,12 +28,20 @@ process of its own and loaded by autocannon from a third process over loopback:
   apolloGateway     plain @apollo/gateway with its defaults in Apollo Server's standalone server
   ceiling           a bare node:http server answering the same bytes
 
+With --rounds n, the contenders take turns n times for each query (so that a machine whose speed drifts slows
+them alike) and the report gives each figure's median over the rounds (peak RSS: the highest), and each ratio's
+median over the rounds' own ratios.
+
 Prints req/s, p50/p99 latency and peak RSS for each, ratios against plain Apollo and the ceiling, and, as its
 last line, a JSON summary. Rate limiting and per-request logs are off for credgraph (the one client would be
 rate-limited; plain Apollo logs nothing either). Every contender's answer is checked first against the
 answer of a gateway without caches.
 
-Defaults: --duration 10 --warmup 5 --connections 32 (a whole run takes about 4 minutes).`;
+--cpu-prof <dir> writes V8 CPU profiles there (open them in Chrome DevTools): one per contender process for its
+whole life (<query>-<contender>.cpuprofile), and one of this process over each measured run
+(<query>-<contender>-subgraphs.cpuprofile). Profiling slows everything: compare figures only within such a run.
+
+Defaults: --duration 10 --warmup 5 --connections 32 --rounds 1 (a whole run takes about 4 minutes a round).`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -45,6 +54,8 @@ interface BenchOptions {
   connections: number;
   only: Set<string> | null;
   contenders: ContenderName[];
+  rounds: number;
+  cpuProfileDir: string | null;
 }
 
 interface Measurement extends BenchClientResult {
@@ -67,6 +78,8 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
       connections: { type: 'string' },
       only: { type: 'string' },
       contenders: { type: 'string' },
+      rounds: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -78,6 +91,8 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     connections: wholeNumberOption(values.connections, 32, 'connections', 1),
     only: values.only ? new Set(values.only.split(',').map((name) => name.trim())) : null,
     contenders: values.contenders ? contenderList(values.contenders) : CONTENDERS,
+    rounds: wholeNumberOption(values.rounds, 1, 'rounds', 1),
+    cpuProfileDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : null,
   };
 }
 
@@ -150,6 +165,7 @@ async function startContender(
   name: ContenderName,
   supergraphPath: string,
   answerPath: string,
+  nodeOptions: string[],
 ): Promise<{ child: ChildProcess; url: string }> {
   const credgraphEnv = (cache: string): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -164,19 +180,22 @@ async function startContender(
       return spawnServer(
         [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
         credgraphEnv('on'),
+        nodeOptions,
       );
     case 'credgraphNoCache':
       return spawnServer(
         [join(here, 'credgraph.js'), 'gateway', '--supergraph', supergraphPath, '--port', '0'],
         credgraphEnv('off'),
+        nodeOptions,
       );
     case 'apolloGateway':
-      return spawnServer([join(here, 'benchApollo.js'), supergraphPath], {
-        ...process.env,
-        APOLLO_TELEMETRY_DISABLED: 'true',
-      });
+      return spawnServer(
+        [join(here, 'benchApollo.js'), supergraphPath],
+        { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
+        nodeOptions,
+      );
     case 'ceiling':
-      return spawnServer([join(here, 'benchCeiling.js'), answerPath], process.env);
+      return spawnServer([join(here, 'benchCeiling.js'), answerPath], process.env, nodeOptions);
   }
 }
 
@@ -203,6 +222,7 @@ async function main(argv: string[]): Promise<void> {
     gateway: { logLevel: 'silent' },
   });
   const dir = mkdtempSync(join(tmpdir(), 'credgraph-bench-'));
+  if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });
   const running = new Set<ChildProcess>();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -210,7 +230,7 @@ async function main(argv: string[]): Promise<void> {
       process.exit(130);
     });
   }
-  const results: Record<string, Partial<Record<ContenderName, Measurement>>> = {};
+  const results: Record<string, Rounds> = {};
   try {
     const supergraphSdl = await composeSupergraphConfig({
       subgraphs: Object.entries(stack.subgraphUrls).map(([name, url]) => ({
@@ -268,7 +288,7 @@ async function benchOperation(
   dir: string,
   running: Set<ChildProcess>,
   referenceUrl: string,
-): Promise<Partial<Record<ContenderName, Measurement>>> {
+): Promise<Rounds> {
   // The reference answer: the catalog's own in-process gateway's (no caches); every contender must match it.
   const answerPath = join(dir, `${operation.name}.json`);
   const expected = await post(referenceUrl, operation.body);
@@ -277,9 +297,31 @@ async function benchOperation(
     throw new Error(`${operation.name} fails: ${expected.status} ${expected.text.slice(0, 500)}`);
   }
   writeFileSync(answerPath, expected.text);
-  const measured: Partial<Record<ContenderName, Measurement>> = {};
+  const rounds: Rounds = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    rounds.push(await benchRound(operation, options, round, supergraphPath, answerPath, reference, running));
+  }
+  return rounds;
+}
+
+/** One turn of every contender at `operation`. */
+async function benchRound(
+  operation: BenchOperation,
+  options: BenchOptions,
+  round: number,
+  supergraphPath: string,
+  answerPath: string,
+  reference: unknown,
+  running: Set<ChildProcess>,
+): Promise<Round> {
+  const measured: Round = {};
   for (const name of options.contenders) {
-    const started = await startContender(name, supergraphPath, answerPath);
+    const profileDir = options.cpuProfileDir;
+    const profileName = `${operation.name}-${name}${options.rounds > 1 ? `-round${round}` : ''}`;
+    const nodeOptions = profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}.cpuprofile`]
+      : [];
+    const started = await startContender(name, supergraphPath, answerPath, nodeOptions);
     running.add(started.child);
     try {
       const { status, text } = await post(started.url, operation.body);
@@ -293,6 +335,7 @@ async function benchOperation(
       const pid = started.child.pid!;
       let cpuAtStart = cpuMs(pid);
       let subgraphCpuAtStart = process.cpuUsage();
+      const subgraphProfile = profileDir ? await startProfiling() : null;
       const result = await runClient(
         {
           url: started.url,
@@ -304,8 +347,14 @@ async function benchOperation(
         () => {
           cpuAtStart = cpuMs(pid);
           subgraphCpuAtStart = process.cpuUsage();
+          void subgraphProfile?.post('Profiler.start');
         },
       );
+      if (subgraphProfile && profileDir) {
+        const { profile } = await subgraphProfile.post('Profiler.stop');
+        writeFileSync(join(profileDir, `${profileName}-subgraphs.cpuprofile`), JSON.stringify(profile));
+        subgraphProfile.disconnect();
+      }
       const requests = Math.max(1, result.requests);
       const cpuMsPerRequest = (cpuMs(pid) - cpuAtStart) / requests;
       const subgraphCpu = process.cpuUsage(subgraphCpuAtStart);
@@ -313,7 +362,8 @@ async function benchOperation(
       measured[name] = { ...result, peakRssBytes: peakRss(pid), cpuMsPerRequest, subgraphCpuMsPerRequest };
       const failed = result.errors + result.timeouts + result.non2xx;
       console.log(
-        `${operation.name.padEnd(17)} ${name.padEnd(17)} ${pad(result.requestsPerSecond.toFixed(0), 7)} req/s  ` +
+        `${options.rounds > 1 ? `round ${round}  ` : ''}` +
+          `${operation.name.padEnd(17)} ${name.padEnd(17)} ${pad(result.requestsPerSecond.toFixed(0), 7)} req/s  ` +
           `p50 ${pad(String(result.latencyMs.p50), 4)} ms  p99 ${pad(String(result.latencyMs.p99), 4)} ms  ` +
           `peak RSS ${pad(mb(measured[name].peakRssBytes), 9)}  CPU ${pad(measured[name].cpuMsPerRequest.toFixed(3), 6)} ms/req  ` +
           `subgraphs ${pad(subgraphCpuMsPerRequest.toFixed(3), 6)} ms/req` +
@@ -327,52 +377,124 @@ async function benchOperation(
   return measured;
 }
 
-function printReport(results: Record<string, Partial<Record<ContenderName, Measurement>>>): void {
-  const ratio = (a: number | undefined, b: number | undefined) =>
-    a !== undefined && b !== undefined && b > 0 ? a / b : null;
+/** An inspector session on this process with the profiler enabled, to start when the measured run does. */
+async function startProfiling(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  return session;
+}
+
+/** A query's measurements in one round, by contender. */
+type Round = Partial<Record<ContenderName, Measurement>>;
+type Rounds = Round[];
+
+/** A contender's figures over the rounds: medians, except peak RSS (the highest) and failures (all). */
+interface Typical {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssBytes: number;
+  cpuMsPerRequest: number;
+  subgraphCpuMsPerRequest: number;
+  failed: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function typical(rounds: Rounds, name: ContenderName): Typical | undefined {
+  const measured = rounds.flatMap((round) => (round[name] ? [round[name]] : []));
+  if (measured.length === 0) return undefined;
+  return {
+    requestsPerSecond: median(measured.map((m) => m.requestsPerSecond)),
+    p50Ms: median(measured.map((m) => m.latencyMs.p50)),
+    p99Ms: median(measured.map((m) => m.latencyMs.p99)),
+    peakRssBytes: Math.max(...measured.map((m) => m.peakRssBytes)),
+    cpuMsPerRequest: median(measured.map((m) => m.cpuMsPerRequest)),
+    subgraphCpuMsPerRequest: median(measured.map((m) => m.subgraphCpuMsPerRequest)),
+    failed: measured.reduce((sum, m) => sum + m.errors + m.timeouts + m.non2xx, 0),
+  };
+}
+
+/** The median over the rounds of `name`'s req/s against `baseline`'s in the same round, or null. */
+function ratio(rounds: Rounds, name: ContenderName, baseline: ContenderName): number | null {
+  const ratios = rounds.flatMap((round) => {
+    const a = round[name]?.requestsPerSecond;
+    const b = round[baseline]?.requestsPerSecond;
+    return a !== undefined && b !== undefined && b > 0 ? [a / b] : [];
+  });
+  return ratios.length > 0 ? median(ratios) : null;
+}
+
+function printReport(results: Record<string, Rounds>): void {
   const fmt = (value: number | null) => (value === null ? '   n/a' : `${value.toFixed(2)}×`.padStart(6));
-  console.log('\nratios (req/s)           vs plain Apollo   vs ceiling');
+  const roundCount = Math.max(0, ...Object.values(results).map((rounds) => rounds.length));
+  if (roundCount > 1) {
+    console.log(`\nmedians over ${roundCount} rounds (peak RSS: the highest)`);
+    for (const [query, rounds] of Object.entries(results)) {
+      for (const name of CONTENDERS) {
+        const figures = typical(rounds, name);
+        if (!figures) continue;
+        console.log(
+          `${query.padEnd(17)} ${name.padEnd(17)} ${pad(figures.requestsPerSecond.toFixed(0), 7)} req/s  ` +
+            `p50 ${pad(String(figures.p50Ms), 4)} ms  p99 ${pad(String(figures.p99Ms), 4)} ms  ` +
+            `peak RSS ${pad(mb(figures.peakRssBytes), 9)}  CPU ${pad(figures.cpuMsPerRequest.toFixed(3), 6)} ms/req  ` +
+            `subgraphs ${pad(figures.subgraphCpuMsPerRequest.toFixed(3), 6)} ms/req`,
+        );
+      }
+    }
+  }
+  console.log(
+    `\nratios (req/s${roundCount > 1 ? ", median of each round's" : ''})  vs plain Apollo   vs ceiling`,
+  );
   const summary: Record<string, Record<string, unknown>> = {};
-  for (const [query, contenders] of Object.entries(results)) {
-    const apollo = contenders.apolloGateway?.requestsPerSecond;
-    const ceiling = contenders.ceiling?.requestsPerSecond;
+  for (const [query, rounds] of Object.entries(results)) {
     for (const name of CONTENDERS) {
-      const rps = contenders[name]?.requestsPerSecond;
       if (name === 'apolloGateway' || name === 'ceiling') continue;
       console.log(
-        `  ${query.padEnd(17)} ${name.padEnd(17)} ${fmt(ratio(rps, apollo))}        ${fmt(ratio(rps, ceiling))}`,
+        `  ${query.padEnd(17)} ${name.padEnd(17)} ${fmt(ratio(rounds, name, 'apolloGateway'))}        ` +
+          `${fmt(ratio(rounds, name, 'ceiling'))}`,
       );
     }
     summary[query] = Object.fromEntries(
-      CONTENDERS.filter((name) => contenders[name]).map((name) => {
-        const measurement = contenders[name]!;
+      CONTENDERS.flatMap((name) => {
+        const figures = typical(rounds, name);
+        if (!figures) return [];
         return [
-          name,
-          {
-            requestsPerSecond: Math.round(measurement.requestsPerSecond),
-            p50Ms: measurement.latencyMs.p50,
-            p99Ms: measurement.latencyMs.p99,
-            peakRssMB: Math.round((measurement.peakRssBytes / 1024 / 1024) * 10) / 10,
-            cpuMsPerRequest: Math.round(measurement.cpuMsPerRequest * 1000) / 1000,
-            subgraphCpuMsPerRequest: Math.round(measurement.subgraphCpuMsPerRequest * 1000) / 1000,
-            failed: measurement.errors + measurement.timeouts + measurement.non2xx,
-          },
+          [
+            name,
+            {
+              requestsPerSecond: Math.round(figures.requestsPerSecond),
+              p50Ms: figures.p50Ms,
+              p99Ms: figures.p99Ms,
+              peakRssMB: Math.round((figures.peakRssBytes / 1024 / 1024) * 10) / 10,
+              cpuMsPerRequest: Math.round(figures.cpuMsPerRequest * 1000) / 1000,
+              subgraphCpuMsPerRequest: Math.round(figures.subgraphCpuMsPerRequest * 1000) / 1000,
+              failed: figures.failed,
+            },
+          ],
         ];
       }),
     );
   }
   const page = results.catalogPage;
-  if (page?.credgraphWarm && page.ceiling && page.credgraphNoCache && page.apolloGateway) {
-    const warmRatio = page.credgraphWarm.requestsPerSecond / page.ceiling.requestsPerSecond;
-    const coldRatio = page.credgraphNoCache.requestsPerSecond / page.apolloGateway.requestsPerSecond;
-    const rssOk = page.credgraphNoCache.peakRssBytes <= page.apolloGateway.peakRssBytes;
+  const warmRatio = page && ratio(page, 'credgraphWarm', 'ceiling');
+  const coldRatio = page && ratio(page, 'credgraphNoCache', 'apolloGateway');
+  const credgraph = page && typical(page, 'credgraphNoCache');
+  const apollo = page && typical(page, 'apolloGateway');
+  if (warmRatio && coldRatio && credgraph && apollo) {
+    const rssOk = credgraph.peakRssBytes <= apollo.peakRssBytes;
     console.log(
       `\nacceptance (catalogPage): warm ${warmRatio.toFixed(2)}× ceiling (≥ 0.5: ${warmRatio >= 0.5 ? 'yes' : 'NO'}); ` +
         `caches off ${coldRatio.toFixed(2)}× plain Apollo (≥ 2.5: ${coldRatio >= 2.5 ? 'yes' : 'NO'}), ` +
-        `peak RSS ${mb(page.credgraphNoCache.peakRssBytes)} vs ${mb(page.apolloGateway.peakRssBytes)} ` +
+        `peak RSS ${mb(credgraph.peakRssBytes)} vs ${mb(apollo.peakRssBytes)} ` +
         `(no higher: ${rssOk ? 'yes' : 'NO'})`,
     );
-    console.log(subgraphBound(page.credgraphNoCache, page.apolloGateway));
+    console.log(subgraphBound(credgraph, apollo));
   }
   console.log(JSON.stringify(summary));
 }
@@ -382,7 +504,7 @@ function printReport(results: Record<string, Partial<Record<ContenderName, Measu
  * Apollo's, and the req/s the subgraphs' process (one event loop, as `npm start` runs them) could serve on its own
  * at the CPU per page it spent for credgraph — a gateway that cost nothing would still wait for it.
  */
-function subgraphBound(credgraph: Measurement, apollo: Measurement): string {
+function subgraphBound(credgraph: Typical, apollo: Typical): string {
   const gatewayCpuRatio = apollo.cpuMsPerRequest / credgraph.cpuMsPerRequest;
   const subgraphLimit = 1000 / credgraph.subgraphCpuMsPerRequest;
   return (

@@ -6,13 +6,24 @@ import type {
   ValidationRule,
 } from 'graphql';
 import { type CacheControlHint, NeedsVariables, operationCachePolicy } from './cacheControl.js';
-import { GraphQLError, getVariableValues, Kind, parse, validate } from './graphqlRuntime.js';
+import {
+  type CompiledQuery,
+  compileQuery,
+  GraphQLError,
+  getVariableValues,
+  isCompiledQuery,
+  Kind,
+  parse,
+  validate,
+} from './graphqlRuntime.js';
 
 /** One operation of a prepared document, with its cache policy when that is known without variables. */
 export interface PreparedOperation {
   operation: OperationDefinitionNode;
   /** Null when `@skip`/`@include` take variables: the policy is then worked out per request. */
   cachePolicy: CacheControlHint | null;
+  /** graphql-jit's compilation, once asked for (null: it could not compile the operation). */
+  compiled: CompiledQuery | null | undefined;
 }
 
 /** A parsed and validated document, and what has been worked out so far for its operations. */
@@ -56,9 +67,18 @@ export class PreparedDocument {
       if (!(error instanceof NeedsVariables)) throw error;
       cachePolicy = null;
     }
-    const prepared = { operation, cachePolicy };
+    const prepared: PreparedOperation = { operation, cachePolicy, compiled: undefined };
     this.operations.set(key, prepared);
     return prepared;
+  }
+
+  /** `prepared` compiled by graphql-jit, or null where it cannot compile it (graphql-js executes it then). */
+  compiled(prepared: PreparedOperation, operationName: string | undefined): CompiledQuery | null {
+    if (prepared.compiled === undefined) {
+      const compiled = compileQuery(this.schema, this.document, operationName);
+      prepared.compiled = isCompiledQuery(compiled) ? compiled : null;
+    }
+    return prepared.compiled;
   }
 
   /** The cache policy of `prepared` for this request's variables. */

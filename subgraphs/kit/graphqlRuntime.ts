@@ -26,3 +26,7 @@ export const {
   validate,
 } = graphql;
 export type GraphQLError = import('graphql').GraphQLError;
+
+const jit: typeof import('graphql-jit') = createRequire(import.meta.url)('graphql-jit');
+export const { compileQuery, isCompiledQuery } = jit;
+export type CompiledQuery = import('graphql-jit').CompiledQuery;
