@@ -138,7 +138,10 @@ export interface CatalogStore {
   searchPage(request: PageRequest): Promise<PageRow[]>;
   facet(request: FacetRequest): Promise<FacetCount[]>;
 
+  /** Credentials by id, in the order asked, null where unknown; records may be shared and are frozen. */
   credentialsById(ids: readonly string[]): Promise<Array<IndexedCredential | null>>;
+  /** The same, read from the database every time (a baseline for benchmarks). */
+  readCredentialRecords(ids: readonly string[]): Promise<Array<IndexedCredential | null>>;
   related(id: string, type: RelationType): Promise<Array<{ id: string; order: number | null }>>;
   sameAsIds(id: string): Promise<string[]>;
   issuer(id: string): Promise<IssuerRow | null>;

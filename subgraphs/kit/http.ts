@@ -6,6 +6,7 @@ import {
   circuitStateValue,
 } from './circuitBreaker.js';
 import { UpstreamError, type UpstreamErrorCode } from './errors.js';
+import { deepFreeze } from './frozen.js';
 import {
   upstreamCalls,
   upstreamCircuitState,
@@ -579,13 +580,4 @@ function dig(value: unknown, ...path: string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
-}
-
-/** `value` with every object and array in it frozen, so that no caller can change what others share. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

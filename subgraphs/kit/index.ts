@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './faultProxy.js';
 export * from './feed.js';
 export * from './files.js';
+export * from './frozen.js';
 export * from './http.js';
 export * from './linkHeader.js';
 export * from './mapping.js';

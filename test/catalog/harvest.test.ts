@@ -53,13 +53,9 @@ describe.each(BACKENDS)('harvesting (%s)', (backend) => {
         '{ credentials(first: 0) { totalCount } }',
       )
     ).data!.credentials.totalCount;
-  const nameOf = async (id: string) =>
-    (
-      await graphql<{ credential: { name: string } | null }>(
-        catalog.url,
-        `{ credential(id: "${id}") { name } }`,
-      )
-    ).data!.credential?.name ?? null;
+  const nameOf = async (id: string, url = catalog.url) =>
+    (await graphql<{ credential: { name: string } | null }>(url, `{ credential(id: "${id}") { name } }`))
+      .data!.credential?.name ?? null;
 
   it('starts with a full harvest and reports its progress on the console', async () => {
     expect(await count()).toBe(60);
@@ -87,6 +83,8 @@ describe.each(BACKENDS)('harvesting (%s)', (backend) => {
   });
 
   it('incrementally asks the feed only for changes since the last harvest, and a full one removes the rest', async () => {
+    // Read first, so that the catalog holds the record it must not serve once the harvest has changed it.
+    expect(await nameOf(upstream.records[0]!.id)).toBe(upstream.records[0]!.name);
     const changed = upstream.records.slice(0, 3).map((record) => ({
       ...record,
       name: `${record.name} (revised)`,
@@ -132,6 +130,38 @@ describe.each(BACKENDS)('harvesting (%s)', (backend) => {
       expect(credentials).toBe(50);
     }
   });
+
+  // Replicas share an index on PostgreSQL (an in-memory SQLite index is each one's own).
+  it.runIf(backend === 'postgres')(
+    'serves from another replica what a harvest by this one changed',
+    async () => {
+      const replica = await startCatalogSubgraph({
+        config: {
+          ...location.config,
+          providers: [{ id: 'delta', feedUrl: feedUrlOf(server) }],
+          harvestIntervalSeconds: 0,
+          adminToken: TOKEN,
+        },
+        awaitFirstHarvest: true,
+        log: () => {},
+        progressIntervalMs: 0,
+      });
+      try {
+        const [first, ...rest] = upstream.records;
+        expect(await nameOf(first!.id, replica.url)).toBe(first!.name);
+        upstream.records = [
+          { ...first!, name: `${first!.name} (renamed)`, updatedAt: '2026-12-02T00:00:00.000Z' },
+          ...rest,
+        ];
+        const refreshed = await graphql(catalog.url, REFRESH, { providers: ['delta'] }, admin);
+        expect(refreshed.errors).toBeUndefined();
+        expect(await nameOf(first!.id)).toBe(`${first!.name} (renamed)`);
+        expect(await nameOf(first!.id, replica.url)).toBe(`${first!.name} (renamed)`);
+      } finally {
+        await replica.close();
+      }
+    },
+  );
 
   it('keeps the index and reports the error when a harvest fails', async () => {
     upstream.failWith = new UpstreamError(

@@ -335,9 +335,9 @@ async function benchOne(backend: 'sqlite' | 'postgres', size: number): Promise<F
     );
 
     const ids = Array.from({ length: 200 }, (_, i) => syntheticCredential(seed, size, (i * 7919) % size).id);
-    for (const id of ids.slice(0, 20)) await store.credentialsById([id]);
+    for (const id of ids.slice(0, 20)) await store.readCredentialRecords([id]);
     const lookups: number[] = [];
-    for (const id of ids) lookups.push(await time(() => store.credentialsById([id])));
+    for (const id of ids) lookups.push(await time(() => store.readCredentialRecords([id])));
     lookups.sort((a, b) => a - b);
     const baseline = percentile(lookups, 50);
 
