@@ -1,6 +1,7 @@
 import type { ParsedId } from '../../schema/index.js';
 import {
   decodeCursor,
+  deepFreeze,
   defineProvider,
   encodeCursor,
   type FeedPage,
@@ -18,7 +19,7 @@ import {
   toDetails,
 } from './details.js';
 import { isActive, issuerReferenceOf, toCredentialRecord } from './mapping.js';
-import type { CtdlCredential } from './upstream.js';
+import type { CtdlCredential, CtdlOrganization } from './upstream.js';
 
 /** What a feed cursor carries: the search API's `Skip` for the next page. */
 interface FeedCursor {
@@ -100,8 +101,38 @@ export async function loadRegistryDetails(
   return wanted.map((ctid) => {
     const record = ctid === null ? undefined : found.get(ctid);
     if (record === undefined || record === null) return null;
-    return record instanceof Error ? record : toDetails(record, organizations);
+    return record instanceof Error ? record : detailsOf(record, organizations);
   });
+}
+
+/**
+ * Details already worked out, by the record they came from. The upstream client hands out the same frozen record
+ * for as long as its cached answer is fresh, and mapping a CTDL record (language maps, concepts, profiles) was
+ * the registry's largest cost on a catalog page. An entry holds while the organizations the record names are
+ * the same objects as when it was made.
+ */
+const mappedDetails = new WeakMap<
+  CtdlCredential,
+  { organizations: Array<CtdlOrganization | undefined>; details: CtdlRecordDetails }
+>();
+
+function detailsOf(
+  record: CtdlCredential,
+  organizationsByCtid: ReadonlyMap<string, CtdlOrganization>,
+): CtdlRecordDetails {
+  const organizations = organizationCtidsOf(record).map((ctid) => organizationsByCtid.get(ctid));
+  const known = mappedDetails.get(record);
+  if (
+    known &&
+    known.organizations.length === organizations.length &&
+    known.organizations.every((organization, i) => organization === organizations[i])
+  ) {
+    return known.details;
+  }
+  const details = toDetails(record, organizationsByCtid);
+  // Only a frozen record is the client's shared one; details shared between requests are frozen in turn.
+  if (Object.isFrozen(record)) mappedDetails.set(record, { organizations, details: deepFreeze(details) });
+  return details;
 }
 
 /** The Credential Engine Registry as a credgraph provider: published credentials in CTDL. */
