@@ -75,8 +75,13 @@ export class PreparedDocument {
   /** `prepared` compiled by graphql-jit, or null where it cannot compile it (graphql-js executes it then). */
   compiled(prepared: PreparedOperation, operationName: string | undefined): CompiledQuery | null {
     if (prepared.compiled === undefined) {
-      const compiled = compileQuery(this.schema, this.document, operationName);
-      prepared.compiled = isCompiledQuery(compiled) ? compiled : null;
+      try {
+        const compiled = compileQuery(this.schema, this.document, operationName);
+        prepared.compiled = isCompiledQuery(compiled) ? compiled : null;
+      } catch {
+        // The document is valid (graphql-js said so): what graphql-jit cannot compile, graphql-js runs.
+        prepared.compiled = null;
+      }
     }
     return prepared.compiled;
   }
