@@ -39,7 +39,8 @@ answer of a gateway without caches.
 
 --cpu-prof <dir> writes V8 CPU profiles there (open them in Chrome DevTools): one per contender process for its
 whole life (<query>-<contender>.cpuprofile), and one of this process over each measured run
-(<query>-<contender>-subgraphs.cpuprofile). Profiling slows everything: compare figures only within such a run.
+(<query>-<contender>-subgraphs.cpuprofile); with rounds, the names end in -round<n> before those suffixes.
+Profiling slows everything: compare figures only within such a run.
 
 Defaults: --duration 10 --warmup 5 --connections 32 --rounds 1 (a whole run takes about 4 minutes a round).`;
 
