@@ -23,11 +23,9 @@ describe.each(BACKENDS)('harvesting (%s)', (backend) => {
   let location: BackendLocation;
   const log: string[] = [];
 
-  beforeAll(async () => {
-    upstream = changingUpstream(fixtureRecords('delta', 60, 4));
-    server = await startChangingProvider('delta', upstream);
-    location = backendLocation(backend);
-    catalog = await startCatalogSubgraph({
+  /** A catalog replica over the backend's index, harvesting `delta` once before it answers. */
+  const startReplica = (logLine: (line: string) => void) =>
+    startCatalogSubgraph({
       config: {
         ...location.config,
         providers: [{ id: 'delta', feedUrl: feedUrlOf(server) }],
@@ -35,9 +33,15 @@ describe.each(BACKENDS)('harvesting (%s)', (backend) => {
         adminToken: TOKEN,
       },
       awaitFirstHarvest: true,
-      log: (line) => log.push(line),
+      log: logLine,
       progressIntervalMs: 0,
     });
+
+  beforeAll(async () => {
+    upstream = changingUpstream(fixtureRecords('delta', 60, 4));
+    server = await startChangingProvider('delta', upstream);
+    location = backendLocation(backend);
+    catalog = await startReplica((line) => log.push(line));
   });
 
   afterAll(async () => {
@@ -134,17 +138,7 @@ describe.each(BACKENDS)('harvesting (%s)', (backend) => {
   // Replicas share an index on PostgreSQL (an in-memory SQLite index is each one's own).
   if (backend === 'postgres') {
     it('serves from another replica what a harvest by this one changed', async () => {
-      const replica = await startCatalogSubgraph({
-        config: {
-          ...location.config,
-          providers: [{ id: 'delta', feedUrl: feedUrlOf(server) }],
-          harvestIntervalSeconds: 0,
-          adminToken: TOKEN,
-        },
-        awaitFirstHarvest: true,
-        log: () => {},
-        progressIntervalMs: 0,
-      });
+      const replica = await startReplica(() => {});
       try {
         const [first, ...rest] = upstream.records;
         expect(await nameOf(first!.id, replica.url)).toBe(first!.name);
