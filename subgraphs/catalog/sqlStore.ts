@@ -866,14 +866,16 @@ export class SqlCatalogStore implements CatalogStore {
     if (ids.length === 0) return [];
     // Read before the records: a write landing in between leaves them newer than the version, never older.
     const version = await this.version();
-    if (this.records.version !== version) this.records = { version, byId: new Map() };
+    if (version > this.records.version) this.records = { version, byId: new Map() };
+    // A call that raced one which has since seen a newer version reads the database rather than go back a version.
+    if (version < this.records.version) return this.readCredentialRecords(ids);
     const { byId } = this.records;
     const missing = [...new Set(ids)].filter((id) => !byId.has(id));
     if (missing.length > 0) {
       for (const record of await this.readCredentialRecords(missing)) {
         if (record) byId.set(record.id, deepFreeze(record));
       }
-      // Map keeps insertion order: the records read longest ago go first.
+      // Map keeps insertion order: the records first read longest ago go first.
       for (const id of byId.keys()) {
         if (byId.size <= RECORDS_KEPT) break;
         byId.delete(id);
