@@ -37,6 +37,8 @@ export class PreparedDocument {
     readonly document: DocumentNode,
     private readonly schema: GraphQLSchema,
     private readonly defaultMaxAge: number,
+    /** Whether its operations are worth compiling: not for a document prepared for one request only. */
+    private readonly reused: boolean,
   ) {
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
@@ -72,8 +74,12 @@ export class PreparedDocument {
     return prepared;
   }
 
-  /** `prepared` compiled by graphql-jit, or null where it cannot compile it (graphql-js executes it then). */
+  /**
+   * `prepared` compiled by graphql-jit, or null where graphql-js is to run it: when graphql-jit cannot compile it,
+   * or when the document is not kept for other requests (compiling costs far more than one run).
+   */
   compiled(prepared: PreparedOperation, operationName: string | undefined): CompiledQuery | null {
+    if (!this.reused) return null;
     if (prepared.compiled === undefined) {
       try {
         const compiled = compileQuery(this.schema, this.document, operationName);
@@ -161,14 +167,14 @@ export class DocumentCache {
     }
     const validationErrors = validate(this.options.schema, document, this.options.validationRules);
     if (validationErrors.length > 0) return { validationErrors };
-    const prepared = new PreparedDocument(document, this.options.schema, this.options.defaultMaxAge);
-    this.remember(query, prepared);
+    // A query too large to share the budget with many others is prepared afresh each time instead.
+    const kept = query.length <= this.maxQueryChars / 16;
+    const prepared = new PreparedDocument(document, this.options.schema, this.options.defaultMaxAge, kept);
+    if (kept) this.remember(query, prepared);
     return { document: prepared };
   }
 
   private remember(query: string, prepared: PreparedDocument): void {
-    // A query too large to share the budget with many others is prepared afresh each time instead.
-    if (query.length > this.maxQueryChars / 16) return;
     this.entries.set(query, prepared);
     this.chars += query.length;
     for (const [oldest] of this.entries) {

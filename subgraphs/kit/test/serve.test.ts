@@ -401,4 +401,27 @@ describe('DocumentCache', () => {
     expect(documentOf(documents.prepare('{ title }'))).toBe(title);
     expect(documentOf(documents.prepare('{ secret }'))).not.toBe(secret);
   });
+
+  it('compiles the operations of documents it keeps, once, and leaves one it does not keep to graphql-js', async () => {
+    // Documents over a sixteenth of maxQueryChars (here 10 characters) are prepared afresh for each request.
+    const documents = new DocumentCache({
+      schema,
+      validationRules: specifiedRules,
+      defaultMaxAge: 60,
+      maxQueryChars: 160,
+    });
+    const kept = documentOf(documents.prepare('{ title }'));
+    const operation = kept.operation(undefined);
+    if (!('operation' in operation)) throw operation;
+    const compiled = kept.compiled(operation, undefined);
+    expect(compiled).not.toBeNull();
+    expect(kept.compiled(operation, undefined)).toBe(compiled);
+    expect(await compiled!.query(undefined, {}, {})).toEqual({ data: { title: 'Catalog' } });
+
+    const once = documentOf(documents.prepare('{ books { id } }'));
+    const onceOperation = once.operation(undefined);
+    if (!('operation' in onceOperation)) throw onceOperation;
+    expect(once.compiled(onceOperation, undefined)).toBeNull();
+    expect(documents.size).toBe(1);
+  });
 });
