@@ -14,6 +14,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { GatewayCache } from './cache/gatewayCache.js';
 import { type CacheOptions, resolveCacheOptions } from './cache/options.js';
 import { CircuitBreaker, type CircuitBreakerOptions, circuitStateValue } from './circuitBreaker.js';
@@ -27,6 +28,7 @@ import {
 } from './dataSource.js';
 import { createErrorFormatter, withoutUrls } from './errorFormatting.js';
 import type { GatewayErrorCode } from './errors.js';
+import { withPlanExecutor } from './execution/planExecutor.js';
 import { hotReloadingSupergraph } from './hotReload.js';
 import {
   BodyTooLargeError,
@@ -80,6 +82,11 @@ export interface GatewayOptions extends SupergraphSourceOptions {
    * providerRouting.ts: the provider contract promises null for them). Default true.
    */
   providerRouting?: boolean;
+  /**
+   * Run query plans with credgraph's executor (execution/planExecutor.ts) rather than Apollo's, which still runs
+   * what credgraph's does not cover. Default true.
+   */
+  planExecutor?: boolean;
   /** Retries of a subgraph query (never a mutation) after a connection failure or a 502/503/504. Default 1. */
   subgraphRetries?: number;
   /** The circuit breaker per subgraph, or false for none. Default: opens after 5 consecutive failures for 10 s. */
@@ -544,7 +551,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         });
       },
     });
-    const started = buildApollo(gateway, options, limits, logger, trusted !== null, countError, caching);
+    const served = options.planExecutor === false ? gateway : withPlanExecutor(gateway);
+    const started = buildApollo(served, options, limits, logger, trusted !== null, countError, caching);
     await started.start();
     await caching.start();
     // close() may have been called while Apollo was starting.
@@ -612,7 +620,7 @@ function loadSupergraph(source: SupergraphSource, options: GatewayOptions, signa
 }
 
 function buildApollo(
-  gateway: ApolloGateway,
+  gateway: GatewayInterface,
   options: GatewayOptions,
   limits: RequestLimits,
   logger: GatewayLogger,

@@ -95,6 +95,7 @@ export function gatewayOptionsFromEnv(env: Env, defaults: EnvDefaults = {}): Par
     options.subgraphCompression = compression === 'auto' ? 'auto' : flagValue(compression)!;
   }
   assign(options, 'providerRouting', flag(env, 'CREDGRAPH_PROVIDER_ROUTING'));
+  assign(options, 'planExecutor', flag(env, 'CREDGRAPH_PLAN_EXECUTOR'));
   assign(options, 'connectionsPerSubgraph', int(env, 'CREDGRAPH_SUBGRAPH_CONNECTIONS', 1, 10_000));
   const cache = cacheFromEnv(env, redisUrl, defaults.cacheByDefault ?? false);
   if (cache !== undefined) options.cache = cache;
