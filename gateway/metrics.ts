@@ -35,6 +35,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly planExecutions = new Counter({
+    name: 'credgraph_gateway_plan_executions_total',
+    help: "Operations run, by executor: credgraph's own, or Apollo's for what credgraph's does not cover.",
+    labelNames: ['executor'] as const,
+    registers: [this.registry],
+  });
+
   readonly subgraphRequests = new Counter({
     name: 'credgraph_subgraph_requests_total',
     help: 'Requests to subgraphs, by subgraph and outcome (ok, or a SUBGRAPH_* code, or CIRCUIT_OPEN).',

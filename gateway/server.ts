@@ -551,7 +551,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         });
       },
     });
-    const served = options.planExecutor === false ? gateway : withPlanExecutor(gateway);
+    const executions = {
+      credgraph: metrics.planExecutions.labels('credgraph'),
+      apollo: metrics.planExecutions.labels('apollo'),
+    };
+    const served =
+      options.planExecutor === false
+        ? gateway
+        : withPlanExecutor(gateway, (executor) => executions[executor].inc());
     const started = buildApollo(served, options, limits, logger, trusted !== null, countError, caching);
     await started.start();
     await caching.start();

@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values.js';
+import { getVariableValues } from './graphqlRuntime.js';
 import { type PlanRun, runNode } from './planRun.js';
 import {
   type ConditionValues,
@@ -68,20 +68,18 @@ const PREPARED_LIMIT = 1_000;
 /** More condition variables than this would mean too many shapes to keep: such operations go to Apollo. */
 const CONDITION_VARIABLE_LIMIT = 6;
 
-export interface PlanExecutorStats {
-  /** Requests this executor ran itself. */
-  own: number;
-  /** Requests handed to Apollo's executor. */
-  apollo: number;
-}
+/** Which executor ran an operation: this one, or Apollo's for one this one does not cover. */
+export type ExecutorName = 'credgraph' | 'apollo';
 
 /**
  * Wraps an ApolloGateway for Apollo Server: same schema loading, updates and shutdown, with this module's
  * executor in front of Apollo's.
  */
-export function withPlanExecutor(gateway: ApolloGateway): GatewayInterface & { stats: PlanExecutorStats } {
+export function withPlanExecutor(
+  gateway: ApolloGateway,
+  onExecuted: (executor: ExecutorName) => void = () => {},
+): GatewayInterface {
   const internals = gateway as unknown as GatewayInternals;
-  const stats: PlanExecutorStats = { own: 0, apollo: 0 };
   let state: SchemaState | null = null;
 
   const currentState = (): SchemaState | null => {
@@ -100,7 +98,7 @@ export function withPlanExecutor(gateway: ApolloGateway): GatewayInterface & { s
       const current = currentState();
       const prepared = current ? preparedFor(current, requestContext) : null;
       if (!current || !prepared) {
-        stats.apollo++;
+        onExecuted('apollo');
         return apolloExecutor(requestContext);
       }
       const variables = requestContext.request.variables ?? {};
@@ -108,17 +106,20 @@ export function withPlanExecutor(gateway: ApolloGateway): GatewayInterface & { s
       const definitions = prepared.operation.variableDefinitions;
       if (definitions && definitions.length > 0) {
         const coerced = getVariableValues(current.schema, definitions, variables);
-        if (coerced.errors) return { errors: coerced.errors };
+        if (coerced.errors) {
+          onExecuted('credgraph');
+          return { errors: coerced.errors };
+        }
         if (prepared.conditionNames.length > 0) {
           conditions = new Map(prepared.conditionNames.map((name) => [name, coerced.coerced[name] === true]));
         }
       }
       const shape = shapeFor(current, prepared, conditions);
       if (!shape) {
-        stats.apollo++;
+        onExecuted('apollo');
         return apolloExecutor(requestContext);
       }
-      stats.own++;
+      onExecuted('credgraph');
       const run: PlanRun = {
         services: current.services,
         supergraphSchema: current.supergraphSchema,
@@ -138,7 +139,6 @@ export function withPlanExecutor(gateway: ApolloGateway): GatewayInterface & { s
   };
 
   return {
-    stats,
     async load(options) {
       const loaded = await gateway.load(options);
       return { ...loaded, executor: ownExecutor(loaded.executor as Executor) };

@@ -2,14 +2,8 @@ import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { FetchNode, PlanNode, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import {
-  GraphQLError,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-  isAbstractType,
-  isInterfaceType,
-  isObjectType,
-} from 'graphql';
+import type { GraphQLError as GraphQLErrorType, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, isAbstractType, isInterfaceType, isObjectType } from './graphqlRuntime.js';
 
 /*
  * Runs a query plan's fetches and merges what they return into one tree of data, for responseShape.ts to turn
@@ -220,7 +214,7 @@ function downstreamError(
   error: GraphQLFormattedError,
   serviceName: string,
   path: ResponsePath | undefined,
-): GraphQLError {
+): GraphQLErrorType {
   const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
   const options = {
     originalError: error as Error,

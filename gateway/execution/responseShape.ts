@@ -1,17 +1,23 @@
 import { ERRORS } from '@apollo/federation-internals';
+import type {
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLError,
+  GraphQLLeafType,
+  GraphQLNamedType,
+  GraphQLOutputType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionNode,
+  ValueNode,
+} from 'graphql';
+import { Kind } from 'graphql';
 import {
-  type FieldNode,
-  type FragmentDefinitionNode,
   GraphQLBoolean,
-  type GraphQLCompositeType,
-  type GraphQLError,
   GraphQLFloat,
   GraphQLID,
   GraphQLInt,
-  type GraphQLLeafType,
-  type GraphQLNamedType,
-  type GraphQLOutputType,
-  type GraphQLSchema,
   GraphQLString,
   isAbstractType,
   isCompositeType,
@@ -20,11 +26,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
-  Kind,
-  type OperationDefinitionNode,
-  type SelectionNode,
-  type ValueNode,
-} from 'graphql';
+} from './graphqlRuntime.js';
 
 /*
  * Turns the data the plan's fetches gathered (subgraph answers merged together, with the fields the plan added
