@@ -1,13 +1,21 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from '../../gateway/index.js';
+import { CATALOG_PAGE_QUERY, CREDENTIAL_QUERY, SEARCH_QUERY } from '../../cli/benchQueries.js';
+import { type RunningLocalCatalog, startLocalCatalog } from '../../cli/start.js';
+import {
+  composeSupergraphConfig,
+  ideExamples,
+  type RunningGateway,
+  startGateway,
+} from '../../gateway/index.js';
 import { type FixtureSubgraph, tempDir, writeSupergraphFile } from './helpers.js';
 import { parsePrometheusText, sampleValue } from './prometheus.js';
 
@@ -356,5 +364,80 @@ describe("credgraph's plan executor", () => {
     expect(actual.status).toBe(expected.status);
     expect(actual.body).toBe(expected.body);
     expect(await executions(own, testCase.executor)).toBe(before + 1);
+  });
+});
+
+describe("credgraph's plan executor over the catalog", () => {
+  let catalog: RunningLocalCatalog;
+  let apollo: RunningGateway;
+  let dir: string;
+
+  beforeAll(async () => {
+    // Gateway caches off on both sides, so that every answer is computed by the executor under test.
+    catalog = await startLocalCatalog({
+      env: {
+        ...process.env,
+        CATALOG_HARVEST_INTERVAL_S: '0',
+        CREDGRAPH_RATE_LIMIT: '0',
+        CREDGRAPH_CACHE: 'off',
+      },
+      ports: 'free',
+      gateway: { logLevel: 'silent' },
+    });
+    const supergraphSdl = await composeSupergraphConfig({
+      subgraphs: Object.entries(catalog.subgraphUrls).map(([name, url]) => ({
+        name,
+        routingUrl: url,
+        schema: { subgraphUrl: url },
+      })),
+    });
+    dir = tempDir();
+    const supergraphPath = join(dir, 'supergraph.graphql');
+    writeFileSync(supergraphPath, supergraphSdl);
+    apollo = await startGateway({
+      supergraphPath,
+      port: 0,
+      planExecutor: false,
+      cache: false,
+      logLevel: 'silent',
+    });
+  });
+
+  afterAll(async () => {
+    await apollo?.close();
+    await catalog?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function ask(url: string, query: string, variables?: Record<string, unknown>) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  it('answers every IDE example and every benchmarked query as Apollo does', async () => {
+    const someId = JSON.parse(
+      (await ask(catalog.gatewayUrl, '{ credentials(first: 1) { edges { node { id } } } }')).body,
+    ).data.credentials.edges[0].node.id as string;
+    const operations = [
+      ...ideExamples.map((example) => ({
+        name: example.title,
+        query: example.query,
+        variables: example.variables,
+      })),
+      { name: 'bench catalog page', query: CATALOG_PAGE_QUERY, variables: { first: 20 } },
+      { name: 'bench credential', query: CREDENTIAL_QUERY, variables: { id: someId } },
+      { name: 'bench search', query: SEARCH_QUERY, variables: { query: 'security' } },
+    ];
+    for (const { name, query, variables } of operations) {
+      const expected = await ask(apollo.url, query, variables);
+      const actual = await ask(catalog.gatewayUrl, query, variables);
+      expect(actual.status, name).toBe(expected.status);
+      expect(actual.body, name).toBe(expected.body);
+      expect(JSON.parse(actual.body).data, `${name} has data`).toBeTruthy();
+    }
   });
 });
