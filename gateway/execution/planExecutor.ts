@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
-import { getVariableValues } from './graphqlRuntime.js';
+import { GraphQLError, getVariableValues } from './graphqlRuntime.js';
 import { type PlanRun, runNode } from './planRun.js';
 import {
   type ConditionValues,
@@ -60,11 +60,13 @@ interface SchemaState {
   supergraphSchema: GraphQLSchema;
   queryPlanner: QueryPlanner;
   services: Readonly<Record<string, GraphQLDataSource>>;
-  prepared: Map<string, PreparedOperation | null>;
+  prepared: Map<string, { operation: PreparedOperation | null; weight: number }>;
+  /** The sum of the prepared entries' weights (characters of query text and plan, roughly). */
+  preparedWeight: number;
 }
 
-/** How many distinct operations keep their plans (Apollo's own plan store is bounded by size alike). */
-const PREPARED_LIMIT = 1_000;
+/** How much prepared operations may weigh (see planWeight), as Apollo bounds its plan store at 30 MiB. */
+const PREPARED_BUDGET = 30 * 1024 * 1024;
 /** More condition variables than this would mean too many shapes to keep: such operations go to Apollo. */
 const CONDITION_VARIABLE_LIMIT = 6;
 
@@ -88,7 +90,15 @@ export function withPlanExecutor(
     if (state?.apiSchema !== apiSchema || state.queryPlanner !== queryPlanner) {
       const services: Record<string, GraphQLDataSource> = Object.create(null);
       for (const [name, { dataSource }] of Object.entries(internals.serviceMap)) services[name] = dataSource;
-      state = { apiSchema, schema, supergraphSchema, queryPlanner, services, prepared: new Map() };
+      state = {
+        apiSchema,
+        schema,
+        supergraphSchema,
+        queryPlanner,
+        services,
+        prepared: new Map(),
+        preparedWeight: 0,
+      };
     }
     return state;
   };
@@ -130,7 +140,15 @@ export function withPlanExecutor(
         errors: [],
       };
       if (prepared.node) await runNode(run, prepared.node, []);
-      const { data, errors: shapeErrors } = shape.shape(run.data);
+      let shaped: ReturnType<ResponseShape['shape']>;
+      try {
+        shaped = shape.shape(run.data);
+      } catch (error) {
+        // A shape that cannot handle what the subgraphs sent: the request fails, as Apollo's would.
+        if (error instanceof GraphQLError) return { errors: [error] };
+        return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+      }
+      const { data, errors: shapeErrors } = shaped;
       if (run.errors.length > 0) return { errors: run.errors as GatewayExecutionResult['errors'], data };
       // As with Apollo: errors found while shaping are reported on their own only when no fetch failed.
       if (shapeErrors.length > 0) return { extensions: { valueCompletion: shapeErrors }, data };
@@ -158,16 +176,45 @@ function preparedFor(
   const operationName = request.operationName ?? '';
   const key = `${queryHash}\u0000${operationName}`;
   const known = state.prepared.get(key);
-  if (known !== undefined) return known;
+  if (known) {
+    // Least recently used goes first: a Map iterates in insertion order.
+    state.prepared.delete(key);
+    state.prepared.set(key, known);
+    return known.operation;
+  }
   let prepared: PreparedOperation | null;
   try {
     prepared = prepare(state, document, request.operationName ?? undefined);
   } catch {
     prepared = null;
   }
-  if (state.prepared.size >= PREPARED_LIMIT) state.prepared.delete(state.prepared.keys().next().value!);
-  state.prepared.set(key, prepared);
+  const weight = (requestContext.source?.length ?? 0) + (prepared ? planWeight(prepared.node) : 0) + 1_000;
+  state.prepared.set(key, { operation: prepared, weight });
+  state.preparedWeight += weight;
+  for (const [oldest, entry] of state.prepared) {
+    if (state.preparedWeight <= PREPARED_BUDGET || oldest === key) break;
+    state.prepared.delete(oldest);
+    state.preparedWeight -= entry.weight;
+  }
   return prepared;
+}
+
+/** Roughly what a plan holds: the text of its subgraph operations. */
+function planWeight(node: PlanNode | undefined): number {
+  if (!node) return 0;
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.reduce((sum, child) => sum + planWeight(child), 0);
+    case 'Flatten':
+      return planWeight(node.node);
+    case 'Condition':
+      return planWeight(node.ifClause) + planWeight(node.elseClause);
+    case 'Fetch':
+      return node.operation.length * 4;
+    default:
+      return 0;
+  }
 }
 
 /** The operation's plan and what its answer needs, or null when Apollo's executor must run it. */
