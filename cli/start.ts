@@ -5,6 +5,8 @@ import {
   composeSupergraphConfig,
   type GatewayOptions,
   gatewayOptionsFromEnv,
+  heapGrowthPercentFromEnv,
+  limitHeapGrowth,
   type RunningGateway,
   readSupergraphConfig,
   type SubgraphEntry,
@@ -196,6 +198,8 @@ export const DEMO_STANDIN_CACHE_CONTROL =
 /** `credgraph start`: the one-command catalog, in the foreground until SIGINT/SIGTERM. */
 export async function startCommand(_argv: string[]): Promise<void> {
   const started = Date.now();
+  // One process runs the whole catalog here, gateway included: its heap is bounded as the gateway's would be.
+  limitHeapGrowth(heapGrowthPercentFromEnv(process.env));
   process.env.STANDIN_CACHE_CONTROL ??= DEMO_STANDIN_CACHE_CONTROL;
   const running = await startLocalCatalog({
     env: process.env,

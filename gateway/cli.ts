@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { CompositionError } from './compose.js';
+import { limitHeapGrowth } from './heapGrowth.js';
 import { SubgraphIntrospectionError } from './introspect.js';
 import { createGateway, type GatewayOptions, type RunningGateway } from './server.js';
-import { GatewaySettingError, gatewayOptionsFromEnv } from './settings.js';
+import { GatewaySettingError, gatewayOptionsFromEnv, heapGrowthPercentFromEnv } from './settings.js';
 import { SupergraphConfigError } from './supergraphConfig.js';
 import { TrustedDocumentsError } from './trustedDocuments.js';
 
@@ -29,11 +30,21 @@ Apollo telemetry is off unless APOLLO_TELEMETRY_DISABLED is set to something oth
 /** A mistake in how the command was invoked; printed with the usage, exit code 1. */
 class UsageError extends Error {}
 
+function heapGrowthFromEnv(env: NodeJS.ProcessEnv): number {
+  try {
+    return heapGrowthPercentFromEnv(env);
+  } catch (error) {
+    if (error instanceof GatewaySettingError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** `credgraph gateway …`: runs the gateway until SIGTERM or SIGINT, then closes it and returns. */
 export async function gatewayCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let options: GatewayOptions | 'help';
   try {
     options = parseGatewayArgs(argv, env);
+    if (options !== 'help') limitHeapGrowth(heapGrowthFromEnv(env));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`credgraph gateway: ${error.message}\n\n${GATEWAY_USAGE}`);

@@ -15,6 +15,7 @@ export {
   type UndiciDataSourceOptions,
 } from './dataSource.js';
 export { GATEWAY_ERROR_CODES, type GatewayErrorCode } from './errors.js';
+export { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from './heapGrowth.js';
 export { type IdeExample, ideExamples } from './ideExamples.js';
 export { introspectSubgraphSdl, SubgraphIntrospectionError } from './introspect.js';
 export { DEFAULT_REQUEST_LIMITS, estimateCost, type RequestLimits } from './limits.js';
@@ -32,7 +33,7 @@ export {
   type RunningGateway,
   startGateway,
 } from './server.js';
-export { GatewaySettingError, gatewayOptionsFromEnv } from './settings.js';
+export { GatewaySettingError, gatewayOptionsFromEnv, heapGrowthPercentFromEnv } from './settings.js';
 export {
   composeSupergraphConfig,
   composeSupergraphFromFile,

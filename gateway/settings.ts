@@ -1,4 +1,5 @@
 import type { CacheOptions } from './cache/options.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT } from './heapGrowth.js';
 import type { RequestLimits } from './limits.js';
 import type { LogLevel } from './logging.js';
 import type { RateLimitOptions } from './rateLimit.js';
@@ -173,6 +174,14 @@ function assign<T extends object, K extends keyof T>(target: T, key: K, value: T
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
+}
+
+/**
+ * `CREDGRAPH_HEAP_GROWTH_PERCENT`: the process's heap growing factor (see heapGrowth.ts); 0 leaves V8's own.
+ * @throws GatewaySettingError when it is not a whole number from 0 to 1000.
+ */
+export function heapGrowthPercentFromEnv(env: Env): number {
+  return int(env, 'CREDGRAPH_HEAP_GROWTH_PERCENT', 0, 1_000) ?? DEFAULT_HEAP_GROWTH_PERCENT;
 }
 
 function int(env: Env, name: string, min: number, max: number): number | undefined {

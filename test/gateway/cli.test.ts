@@ -259,6 +259,16 @@ describe('credgraph command line', () => {
     expect(gateway.stderr()).toMatch(/Usage:/);
   });
 
+  it('rejects a heap growth setting it cannot use, naming it', async () => {
+    const gateway = spawnCredgraph(['gateway', '--supergraph', 'x.graphql', '--port', '0'], {
+      CREDGRAPH_HEAP_GROWTH_PERCENT: 'lots',
+    });
+    expect(await exitWithin(gateway, 5_000)).toBe(1);
+    expect(gateway.stderr()).toMatch(
+      /CREDGRAPH_HEAP_GROWTH_PERCENT must be a whole number from 0 to 1000, got "lots"/,
+    );
+  });
+
   it('reports an unreadable supergraph file with code 1', async () => {
     const gateway = spawnCredgraph([
       'gateway',
