@@ -555,10 +555,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       credgraph: metrics.planExecutions.labels('credgraph'),
       apollo: metrics.planExecutions.labels('apollo'),
     };
-    const served =
-      options.planExecutor === false
-        ? gateway
-        : withPlanExecutor(gateway, (executor) => executions[executor].inc());
+    const served = withPlanExecutor(gateway, {
+      enabled: options.planExecutor ?? true,
+      onExecuted: (executor) => executions[executor].inc(),
+    });
     const started = buildApollo(served, options, limits, logger, trusted !== null, countError, caching);
     await started.start();
     await caching.start();

@@ -79,8 +79,15 @@ export type ExecutorName = 'credgraph' | 'apollo';
  */
 export function withPlanExecutor(
   gateway: ApolloGateway,
-  onExecuted: (executor: ExecutorName) => void = () => {},
+  options: {
+    /** Told which executor ran each operation. */
+    onExecuted?: (executor: ExecutorName) => void;
+    /** False hands every operation to Apollo's executor (to compare, or to rule this one out). Default true. */
+    enabled?: boolean;
+  } = {},
 ): GatewayInterface {
+  const onExecuted = options.onExecuted ?? (() => {});
+  const enabled = options.enabled ?? true;
   const internals = gateway as unknown as GatewayInternals;
   let state: SchemaState | null = null;
 
@@ -105,7 +112,7 @@ export function withPlanExecutor(
 
   const ownExecutor = (apolloExecutor: Executor): Executor => {
     return async (requestContext) => {
-      const current = currentState();
+      const current = enabled ? currentState() : null;
       const prepared = current ? preparedFor(current, requestContext) : null;
       if (!current || !prepared) {
         onExecuted('apollo');

@@ -364,6 +364,7 @@ describe("credgraph's plan executor", () => {
     expect(actual.status).toBe(expected.status);
     expect(actual.body).toBe(expected.body);
     expect(await executions(own, testCase.executor)).toBe(before + 1);
+    expect(await executions(apollo, 'credgraph')).toBe(0);
   });
 });
 
