@@ -59,63 +59,46 @@ export async function runNode(run: PlanRun, node: PlanNode, path: ResponsePath):
   }
 }
 
-/** The objects at `path` in the data: '@' steps into every element of a list; nulls are left out. */
-function objectsAt(data: unknown, path: ResponsePath, from = 0, into: DataObject[] = []): DataObject[] {
-  if (data === null || data === undefined) return into;
-  if (from === path.length) {
-    if (Array.isArray(data)) {
-      for (const element of data)
-        if (element !== null && element !== undefined) into.push(element as DataObject);
-    } else {
-      into.push(data as DataObject);
-    }
-    return into;
-  }
-  const step = path[from];
-  if (Array.isArray(data)) {
-    // '@' and a field name both walk a list element by element (a field name then applies to each).
-    const next = step === '@' ? from + 1 : from;
-    for (const element of data) objectsAt(element, path, next, into);
-    return into;
-  }
-  if (typeof data !== 'object' || typeof step !== 'string') return into;
-  return objectsAt(Object.hasOwn(data, step) ? (data as DataObject)[step] : undefined, path, from + 1, into);
+/** The objects at `path` in the data: '@' steps into every element of a list; nulls and leaves are left out. */
+function objectsAt(data: unknown, path: ResponsePath): DataObject[] {
+  const objects: DataObject[] = [];
+  walk(data, path, 0, null, (object) => objects.push(object));
+  return objects;
 }
 
-/** The response path of each object `objectsAt` would return, in the same order. */
-function pathsAt(
+/** The response path of each object `objectsAt` returns, in the same order. */
+function pathsAt(data: unknown, path: ResponsePath): ResponsePath[] {
+  const paths: ResponsePath[] = [];
+  walk(data, path, 0, [], (_, at) => paths.push(at!));
+  return paths;
+}
+
+/** Visits the objects at `path` from step `from`, with their response paths when `at` is given. */
+function walk(
   data: unknown,
   path: ResponsePath,
-  from = 0,
-  at: ResponsePath = [],
-  into: ResponsePath[] = [],
-): ResponsePath[] {
-  if (data === null || data === undefined) return into;
-  if (from === path.length) {
-    if (Array.isArray(data)) {
-      data.forEach((element, index) => {
-        if (element !== null && element !== undefined) into.push([...at, index]);
-      });
-    } else {
-      into.push([...at]);
-    }
-    return into;
-  }
-  const step = path[from];
+  from: number,
+  at: ResponsePath | null,
+  visit: (object: DataObject, at: ResponsePath | null) => void,
+): void {
+  if (data === null || data === undefined) return;
   if (Array.isArray(data)) {
-    const next = step === '@' ? from + 1 : from;
-    data.forEach((element, index) => {
-      pathsAt(element, path, next, [...at, index], into);
-    });
-    return into;
+    // '@' and a field name both walk a list element by element (a field name then applies to each).
+    const next = from < path.length && path[from] === '@' ? from + 1 : from;
+    for (let index = 0; index < data.length; index++)
+      walk(data[index], path, next, at && [...at, index], visit);
+    return;
   }
-  if (typeof data !== 'object' || typeof step !== 'string') return into;
-  return pathsAt(
+  if (typeof data !== 'object') return;
+  if (from === path.length) return visit(data as DataObject, at);
+  const step = path[from];
+  if (typeof step !== 'string') return;
+  walk(
     Object.hasOwn(data, step) ? (data as DataObject)[step] : undefined,
     path,
     from + 1,
-    [...at, step],
-    into,
+    at && [...at, step],
+    visit,
   );
 }
 
