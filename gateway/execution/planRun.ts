@@ -62,14 +62,18 @@ export async function runNode(run: PlanRun, node: PlanNode, path: ResponsePath):
 /** The objects at `path` in the data: '@' steps into every element of a list; nulls and leaves are left out. */
 function objectsAt(data: unknown, path: ResponsePath): DataObject[] {
   const objects: DataObject[] = [];
-  walk(data, path, 0, null, (object) => objects.push(object));
+  walk(data, path, 0, null, (object) => {
+    objects.push(object);
+  });
   return objects;
 }
 
 /** The response path of each object `objectsAt` returns, in the same order. */
 function pathsAt(data: unknown, path: ResponsePath): ResponsePath[] {
   const paths: ResponsePath[] = [];
-  walk(data, path, 0, [], (_, at) => paths.push(at!));
+  walk(data, path, 0, [], (_, at) => {
+    paths.push(at!);
+  });
   return paths;
 }
 
@@ -90,7 +94,10 @@ function walk(
     return;
   }
   if (typeof data !== 'object') return;
-  if (from === path.length) return visit(data as DataObject, at);
+  if (from === path.length) {
+    visit(data as DataObject, at);
+    return;
+  }
   const step = path[from];
   if (typeof step !== 'string') return;
   walk(
