@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry, register } from 'prom-client';
+import { TallyHistogram } from './tallyHistogram.js';
 
 /** Latency buckets from a cached answer (milliseconds) to a subgraph timing out (30 s). */
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -13,20 +14,22 @@ export class GatewayMetrics {
   /** Add metrics of your own here (caches, say) to have `/metrics` serve them with the gateway's. */
   readonly registry = new Registry();
 
-  readonly httpRequests = new Counter({
+  // Counted per request into tallies (see observeHttp), which a scrape adds to the counter.
+  readonly httpRequests: Counter<'route' | 'status'> = new Counter({
     name: 'credgraph_gateway_http_requests_total',
     help: 'HTTP requests answered by the gateway, by route and status.',
     labelNames: ['route', 'status'] as const,
     registers: [this.registry],
+    collect: () => addTallies(this.httpTallies, this.httpRequests),
   });
 
-  readonly httpDuration = new Histogram({
-    name: 'credgraph_gateway_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by route.',
-    labelNames: ['route'] as const,
-    buckets: LATENCY_BUCKETS_SECONDS,
-    registers: [this.registry],
-  });
+  readonly httpDuration = new TallyHistogram(
+    'credgraph_gateway_http_request_duration_seconds',
+    'Time to answer an HTTP request, by route.',
+    'route',
+    LATENCY_BUCKETS_SECONDS,
+    this.registry,
+  );
 
   readonly graphqlErrors = new Counter({
     name: 'credgraph_gateway_graphql_errors_total',
@@ -83,11 +86,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  readonly cacheRequests = new Counter({
+  readonly cacheRequests: Counter<'layer' | 'outcome'> = new Counter({
     name: 'credgraph_gateway_cache_requests_total',
     help: 'Cache lookups and stores, by layer (response, entity) and outcome (hit, miss, store).',
     labelNames: ['layer', 'outcome'] as const,
     registers: [this.registry],
+    collect: () => addTallies(this.cacheTallies, this.cacheRequests),
   });
 
   readonly cacheStoreErrors = new Counter({
@@ -121,12 +125,11 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  // Bound children, so that counting a request is an increment rather than a hash of its labels each time.
-  private readonly httpChildren = new Map<
-    string,
-    { count: { inc(): void }; duration: { observe(value: number): void } }
-  >();
-  private readonly cacheChildren = new Map<string, { inc(value?: number): void }>();
+  // What every request counts goes into plain tallies, so that counting a request is an increment rather than
+  // prom-client's conversion and hash of its labels each time; a scrape adds them to the counters.
+  private readonly httpTallies = new Map<string, Tally>();
+  private readonly httpTimers = new Map<string, (seconds: number) => void>();
+  private readonly cacheTallies = new Map<string, Tally>();
 
   constructor() {
     if (!register.getSingleMetric('process_resident_memory_bytes')) collectDefaultMetrics({ register });
@@ -135,29 +138,19 @@ export class GatewayMetrics {
 
   /** Counts and times one answered HTTP request. */
   observeHttp(route: string, status: number, seconds: number): void {
-    const key = `${route} ${status}`;
-    let children = this.httpChildren.get(key);
-    if (!children) {
-      children = {
-        count: this.httpRequests.labels(route, String(status)),
-        duration: this.httpDuration.labels(route),
-      };
-      this.httpChildren.set(key, children);
+    tallyOf(this.httpTallies, `${route} ${status}`, () => ({ route, status: String(status) })).pending++;
+    let timer = this.httpTimers.get(route);
+    if (!timer) {
+      timer = this.httpDuration.observerFor(route);
+      this.httpTimers.set(route, timer);
     }
-    children.count.inc();
-    children.duration.observe(seconds);
+    timer(seconds);
   }
 
   /** Counts cache lookups or stores of one layer and outcome. */
   countCache(layer: 'response' | 'entity', outcome: 'hit' | 'miss' | 'store', count = 1): void {
     if (count <= 0) return;
-    const key = `${layer} ${outcome}`;
-    let child = this.cacheChildren.get(key);
-    if (!child) {
-      child = this.cacheRequests.labels(layer, outcome);
-      this.cacheChildren.set(key, child);
-    }
-    child.inc(count);
+    tallyOf(this.cacheTallies, `${layer} ${outcome}`, () => ({ layer, outcome })).pending += count;
   }
 
   /** The Prometheus text exposition of this gateway's and the process's metrics. */
@@ -174,4 +167,28 @@ const CODE_LABEL = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** The label value for an error code. */
 export function codeLabel(code: unknown): string {
   return typeof code === 'string' && CODE_LABEL.test(code) ? code : 'OTHER';
+}
+
+/** Counts not yet added to a prom-client counter, for one set of labels. */
+interface Tally {
+  labels: Record<string, string>;
+  pending: number;
+}
+
+function tallyOf(tallies: Map<string, Tally>, key: string, labels: () => Record<string, string>): Tally {
+  let tally = tallies.get(key);
+  if (!tally) {
+    tally = { labels: labels(), pending: 0 };
+    tallies.set(key, tally);
+  }
+  return tally;
+}
+
+/** Adds what the tallies counted since the last scrape to their counter. */
+function addTallies<T extends string>(tallies: Map<string, Tally>, counter: Counter<T>): void {
+  for (const tally of tallies.values()) {
+    if (tally.pending === 0) continue;
+    counter.inc(tally.labels as Partial<Record<T, string>>, tally.pending);
+    tally.pending = 0;
+  }
 }

@@ -149,6 +149,47 @@ describe('metrics', () => {
     expect(sampleValue(samples, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
   });
+
+  it('counts every request and its latency between scrapes, in cumulative buckets that end at the count', async () => {
+    const scrape = async () => parsePrometheusText(await (await fetch(`${origin}/metrics`)).text());
+    const requests = (samples: ReturnType<typeof parsePrometheusText>) =>
+      sampleValue(samples, 'credgraph_gateway_http_requests_total', { route: 'graphql', status: '200' }) ?? 0;
+    const timed = (samples: ReturnType<typeof parsePrometheusText>) =>
+      sampleValue(samples, 'credgraph_gateway_http_request_duration_seconds_count', { route: 'graphql' }) ??
+      0;
+    const before = await scrape();
+    for (let sent = 0; sent < 5; sent++) await postGraphQL(gateway.url, { query: JOIN_QUERY });
+    const after = await scrape();
+    expect(requests(after) - requests(before)).toBe(5);
+    expect(timed(after) - timed(before)).toBe(5);
+    const buckets = after.filter(
+      (sample) =>
+        sample.name === 'credgraph_gateway_http_request_duration_seconds_bucket' &&
+        sample.labels.route === 'graphql',
+    );
+    expect(buckets.map((bucket) => bucket.labels.le)).toEqual([
+      '0.005',
+      '0.01',
+      '0.025',
+      '0.05',
+      '0.1',
+      '0.25',
+      '0.5',
+      '1',
+      '2.5',
+      '5',
+      '10',
+      '30',
+      '+Inf',
+    ]);
+    for (let index = 1; index < buckets.length; index++) {
+      expect(buckets[index]!.value).toBeGreaterThanOrEqual(buckets[index - 1]!.value);
+    }
+    expect(buckets.at(-1)!.value).toBe(timed(after));
+    expect(
+      sampleValue(after, 'credgraph_gateway_http_request_duration_seconds_sum', { route: 'graphql' }),
+    ).toBeGreaterThan(0);
+  });
 });
 
 describe('logs', () => {
