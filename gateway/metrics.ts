@@ -138,7 +138,10 @@ export class GatewayMetrics {
 
   /** Counts and times one answered HTTP request. */
   observeHttp(route: string, status: number, seconds: number): void {
-    tallyOf(this.httpTallies, `${route} ${status}`, () => ({ route, status: String(status) })).pending++;
+    const key = `${route} ${status}`;
+    const tally =
+      this.httpTallies.get(key) ?? newTally(this.httpTallies, key, { route, status: String(status) });
+    tally.pending++;
     let timer = this.httpTimers.get(route);
     if (!timer) {
       timer = this.httpDuration.observerFor(route);
@@ -150,7 +153,9 @@ export class GatewayMetrics {
   /** Counts cache lookups or stores of one layer and outcome. */
   countCache(layer: 'response' | 'entity', outcome: 'hit' | 'miss' | 'store', count = 1): void {
     if (count <= 0) return;
-    tallyOf(this.cacheTallies, `${layer} ${outcome}`, () => ({ layer, outcome })).pending += count;
+    const key = `${layer} ${outcome}`;
+    const tally = this.cacheTallies.get(key) ?? newTally(this.cacheTallies, key, { layer, outcome });
+    tally.pending += count;
   }
 
   /** The Prometheus text exposition of this gateway's and the process's metrics. */
@@ -175,12 +180,9 @@ interface Tally {
   pending: number;
 }
 
-function tallyOf(tallies: Map<string, Tally>, key: string, labels: () => Record<string, string>): Tally {
-  let tally = tallies.get(key);
-  if (!tally) {
-    tally = { labels: labels(), pending: 0 };
-    tallies.set(key, tally);
-  }
+function newTally(tallies: Map<string, Tally>, key: string, labels: Record<string, string>): Tally {
+  const tally = { labels, pending: 0 };
+  tallies.set(key, tally);
   return tally;
 }
 
