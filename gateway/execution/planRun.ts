@@ -3,12 +3,13 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import type { FetchNode, PlanNode, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { GraphQLError as GraphQLErrorType, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError, isAbstractType, isInterfaceType, isObjectType } from './graphqlRuntime.js';
+import { GraphQLError } from './graphqlRuntime.js';
+import { fragmentApplies } from './responseShape.js';
 
 /*
  * Runs a query plan's fetches and merges what they return into one tree of data, for responseShape.ts to turn
  * into the client's answer. Same contract as @apollo/gateway's executor for the plans it is given (see
- * planSupport.ts): entity fetches get their representations from the plan's `requires`, subgraph errors are
+ * isCoveredNode in planExecutor.ts): entity fetches get their representations from the plan's `requires`, subgraph errors are
  * reported with the subgraph's name and with paths in the client's answer, and a failed fetch leaves the rest
  * of the plan to run.
  */
@@ -128,9 +129,8 @@ async function runFetch(run: PlanRun, fetch: FetchNode, path: ResponsePath): Pro
 
   const representations: DataObject[] = [];
   const targetOfRepresentation: number[] = [];
-  const represent = representer(run.supergraphSchema, fetch.requires);
   for (let index = 0; index < targets.length; index++) {
-    const representation = represent(targets[index]!);
+    const representation = select(run.supergraphSchema, targets[index]!, fetch.requires);
     if (representation?.__typename) {
       representations.push(representation);
       targetOfRepresentation.push(index);
@@ -248,20 +248,8 @@ function defineValue(target: DataObject, key: string, value: unknown): void {
   else target[key] = value;
 }
 
-type Representer = (entity: DataObject) => DataObject | null;
-const representers = new WeakMap<readonly QueryPlanSelectionNode[], Representer>();
-
-/** The function that builds an entity fetch's representation from an object, per the fetch's `requires`. */
-function representer(schema: GraphQLSchema, requires: readonly QueryPlanSelectionNode[]): Representer {
-  let known = representers.get(requires);
-  if (!known) {
-    known = (entity) => select(schema, entity, requires);
-    representers.set(requires, known);
-  }
-  return known;
-}
-
-/** The selected part of `source`, or null when a selected field is missing from it. */
+/** The selected part of `source` (an entity's representation, per a fetch's `requires`), or null when a selected
+ * field is missing from it. */
 function select(
   schema: GraphQLSchema,
   source: DataObject | null,
@@ -294,8 +282,5 @@ function isOfType(schema: GraphQLSchema, object: DataObject, condition: string):
   const typename = object.__typename;
   if (typeof typename !== 'string' || typename === '') return false;
   if (typename === condition) return true;
-  const type = schema.getType(typename);
-  const conditionType = schema.getType(condition);
-  if (!type || !conditionType || !isAbstractType(conditionType)) return false;
-  return (isObjectType(type) || isInterfaceType(type)) && schema.isSubType(conditionType, type);
+  return fragmentApplies(schema, schema.getType(condition), schema.getType(typename));
 }

@@ -122,6 +122,24 @@ export function conditionVariables(
   return [...names];
 }
 
+/**
+ * Whether a fragment on `condition` applies to an object of type `type`: the same type, or an abstract condition
+ * that `type` belongs to. `type` may be abstract itself (a subgraph gave no `__typename`).
+ */
+export function fragmentApplies(
+  schema: GraphQLSchema,
+  condition: GraphQLNamedType | null | undefined,
+  type: GraphQLNamedType | null | undefined,
+): boolean {
+  if (!condition || !type) return false;
+  if (condition === type) return true;
+  return (
+    isAbstractType(condition) &&
+    (isObjectType(type) || isInterfaceType(type)) &&
+    schema.isSubType(condition, type)
+  );
+}
+
 function shapeObject(
   fields: readonly FieldShaper[],
   input: Record<string, unknown>,
@@ -227,7 +245,7 @@ class ShapeCompiler {
         else grouped.set(key, [selection]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition && this.schema.getType(selection.typeCondition.name.value);
-        if (!selection.typeCondition || this.applies(condition, runtimeType)) {
+        if (!selection.typeCondition || fragmentApplies(this.schema, condition, runtimeType)) {
           this.collect(runtimeType, selection.selectionSet.selections, grouped, spread);
         }
       } else {
@@ -236,26 +254,13 @@ class ShapeCompiler {
         if (!fragment) throw new Error(`unknown fragment ${name}`);
         if (spread.has(name)) continue;
         spread.add(name);
-        if (this.applies(this.schema.getType(fragment.typeCondition.name.value), runtimeType)) {
+        if (
+          fragmentApplies(this.schema, this.schema.getType(fragment.typeCondition.name.value), runtimeType)
+        ) {
           this.collect(runtimeType, fragment.selectionSet.selections, grouped, spread);
         }
       }
     }
-  }
-
-  /** Whether a fragment on `condition` applies to an object of `runtimeType` (which may be abstract when the
-   * subgraph gave no `__typename`). */
-  private applies(
-    condition: GraphQLNamedType | null | undefined,
-    runtimeType: GraphQLCompositeType,
-  ): boolean {
-    if (!condition) return false;
-    if (condition === runtimeType) return true;
-    return (
-      isAbstractType(condition) &&
-      (isObjectType(runtimeType) || isInterfaceType(runtimeType)) &&
-      this.schema.isSubType(condition, runtimeType)
-    );
   }
 
   private included(directives: FieldNode['directives']): boolean {
