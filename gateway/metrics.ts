@@ -128,7 +128,6 @@ export class GatewayMetrics {
   // What every request counts goes into plain tallies, so that counting a request is an increment rather than
   // prom-client's conversion and hash of its labels each time; a scrape adds them to the counters.
   private readonly httpTallies = new Map<string, Tally>();
-  private readonly httpTimers = new Map<string, (seconds: number) => void>();
   private readonly cacheTallies = new Map<string, Tally>();
 
   constructor() {
@@ -142,12 +141,7 @@ export class GatewayMetrics {
     const tally =
       this.httpTallies.get(key) ?? newTally(this.httpTallies, key, { route, status: String(status) });
     tally.pending++;
-    let timer = this.httpTimers.get(route);
-    if (!timer) {
-      timer = this.httpDuration.observerFor(route);
-      this.httpTimers.set(route, timer);
-    }
-    timer(seconds);
+    this.httpDuration.observe(route, seconds);
   }
 
   /** Counts cache lookups or stores of one layer and outcome. */

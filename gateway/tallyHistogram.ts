@@ -29,8 +29,8 @@ export class TallyHistogram {
     registry.registerMetric(this as never);
   }
 
-  /** The observe function of the series with this label value. */
-  observerFor(labelValue: string): (value: number) => void {
+  /** Counts one observation in the series with this label value. */
+  observe(labelValue: string, value: number): void {
     let series = this.series.get(labelValue);
     if (!series) {
       series = {
@@ -41,18 +41,15 @@ export class TallyHistogram {
       };
       this.series.set(labelValue, series);
     }
-    const tally = series;
+    series.sum += value;
+    series.count += 1;
     const bounds = this.bounds;
-    return (value) => {
-      tally.sum += value;
-      tally.count += 1;
-      for (let index = 0; index < bounds.length; index++) {
-        if (value <= bounds[index]!) {
-          tally.buckets[index]! += 1;
-          return;
-        }
+    for (let index = 0; index < bounds.length; index++) {
+      if (value <= bounds[index]!) {
+        series.buckets[index]! += 1;
+        return;
       }
-    };
+    }
   }
 
   async get() {
