@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -34,62 +35,62 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The request body as text; throws `BodyTooLargeError` as soon as it exceeds `limitBytes`. */
-export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
-  return (await readBodyBytes(request, limitBytes)).toString('utf8');
-}
-
-/** The request body as bytes; throws `BodyTooLargeError` as soon as it exceeds `limitBytes`. */
-export function readBodyBytes(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+/**
+ * Calls `done` with the request body's bytes, or with `BodyTooLargeError` as soon as it exceeds `limitBytes`.
+ * A callback rather than a promise: the gateway answers a cached request in the turn its body ends.
+ */
+export function receiveBody(
+  request: IncomingMessage,
+  limitBytes: number,
+  done: (error: Error | null, bytes?: Buffer) => void,
+): void {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes)
-    return Promise.reject(new BodyTooLargeError(limitBytes));
-  // Events rather than an async iterator: this runs for every request, and the iterator's promises add up.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        cleanup();
-        request.resume();
-        reject(new BodyTooLargeError(limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    done(new BodyTooLargeError(limitBytes));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limitBytes) {
       cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
-    };
-    // Closed before its end: the client went away mid-body.
-    const onClose = () => onError(new Error('the client closed the request before its end'));
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
-    request.on('close', onClose);
-  });
+      request.resume();
+      done(new BodyTooLargeError(limitBytes));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  const onEnd = () => {
+    cleanup();
+    done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  };
+  const onError = (error: Error) => {
+    cleanup();
+    done(error);
+  };
+  const cleanup = () => {
+    request.off('data', onData);
+    request.off('end', onEnd);
+    request.off('error', onError);
+    request.off('close', onClose);
+  };
+  // Closed before its end: the client went away mid-body.
+  const onClose = () => onError(new Error('the client closed the request before its end'));
+  request.on('data', onData);
+  request.on('end', onEnd);
+  request.on('error', onError);
+  request.on('close', onClose);
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Decodes UTF-8, or returns null for bytes that are not valid UTF-8 (rather than replacing them silently). */
+/**
+ * Decodes UTF-8 (without a leading byte order mark, as a TextDecoder would), or returns null for bytes that
+ * are not valid UTF-8 (rather than replacing them silently).
+ */
 export function decodeUtf8(bytes: Buffer): string | null {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return null;
-  }
+  if (!isUtf8(bytes)) return null;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return bytes.toString('utf8', start);
 }
 
 /** Listens and resolves with the bound port (the free one the OS chose when `port` is 0). */

@@ -30,7 +30,7 @@ export interface RateDecision {
 /** Counts requests per key in fixed windows. */
 interface CountStore {
   /** Counts one request for `key` in the window that ends in `resetInMs`, returning the count so far. */
-  hit(key: string, windowIndex: number, resetInMs: number): Promise<number>;
+  hit(key: string, windowIndex: number, resetInMs: number): number | Promise<number>;
   close(): Promise<void>;
 }
 
@@ -63,29 +63,42 @@ export class RateLimiter {
     return this.limit > 0;
   }
 
-  /** Counts the request against its client's window and says whether it may go ahead. */
-  async check(request: IncomingMessage): Promise<RateDecision> {
+  /**
+   * Counts the request against its client's window and says whether it may go ahead: at once when counts are
+   * kept in memory (so that a cached answer can be sent without waiting a turn), later when they are in Redis.
+   */
+  check(request: IncomingMessage): RateDecision | Promise<RateDecision> {
     const now = Date.now();
     const windowIndex = Math.floor(now / this.windowMs);
     const resetInMs = (windowIndex + 1) * this.windowMs - now;
     const resetSeconds = Math.max(1, Math.ceil(resetInMs / 1000));
-    let count: number;
+    let counted: number | Promise<number>;
     try {
-      count = await this.store.hit(this.clientKey(request), windowIndex, resetInMs);
+      counted = this.store.hit(this.clientKey(request), windowIndex, resetInMs);
     } catch (error) {
-      this.hooks.onStoreError();
-      this.hooks.logger.warn({
-        msg: 'rate limit store unavailable; request let through',
-        err: String(error),
-      });
-      return { allowed: true, limit: this.limit, remaining: this.limit, resetSeconds };
+      return this.storeFailed(error, resetSeconds);
     }
+    return typeof counted === 'number'
+      ? this.decision(counted, resetSeconds)
+      : counted.then(
+          (count) => this.decision(count, resetSeconds),
+          (error: unknown) => this.storeFailed(error, resetSeconds),
+        );
+  }
+
+  private decision(count: number, resetSeconds: number): RateDecision {
     return {
       allowed: count <= this.limit,
       limit: this.limit,
       remaining: Math.max(0, this.limit - count),
       resetSeconds,
     };
+  }
+
+  private storeFailed(error: unknown, resetSeconds: number): RateDecision {
+    this.hooks.onStoreError();
+    this.hooks.logger.warn({ msg: 'rate limit store unavailable; request let through', err: String(error) });
+    return { allowed: true, limit: this.limit, remaining: this.limit, resetSeconds };
   }
 
   close(): Promise<void> {
@@ -110,7 +123,7 @@ class MemoryCountStore implements CountStore {
   private readonly counts = new Map<string, number>();
   private currentWindow = -1;
 
-  async hit(key: string, windowIndex: number): Promise<number> {
+  hit(key: string, windowIndex: number): number {
     if (windowIndex !== this.currentWindow) {
       this.counts.clear();
       this.currentWindow = windowIndex;

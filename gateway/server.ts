@@ -37,7 +37,7 @@ import {
   listen,
   originFor,
   prefersHtml,
-  readBodyBytes,
+  receiveBody,
   requestUrl,
   sendJson,
 } from './http.js';
@@ -51,7 +51,7 @@ import {
 import { createJsonLogger, type GatewayLogger, type LogLevel, requestIdFor } from './logging.js';
 import { codeLabel, GatewayMetrics } from './metrics.js';
 import { type ProviderField, providerFieldsOfSupergraph } from './providerRouting.js';
-import { RateLimiter, type RateLimitOptions } from './rateLimit.js';
+import { type RateDecision, RateLimiter, type RateLimitOptions } from './rateLimit.js';
 import { SubgraphProbe, subgraphsOfSupergraph } from './readiness.js';
 import { isLoopbackUrl } from './subgraphTransport.js';
 import {
@@ -163,9 +163,20 @@ export const READY_PATH = '/ready';
 /** Prometheus metrics, in the text exposition format. */
 export const METRICS_PATH = '/metrics';
 
-/** What one request did, for its access log line and the errors-by-code metric. */
-interface RequestRecord {
-  errorCodes: string[];
+/** One request and its answer, with what its access log line and metrics need once it is answered. */
+interface Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  /** The request's path, for the log. */
+  readonly path: string;
+  /** The route's metric label. */
+  readonly route: string;
+  readonly started: number;
+  readonly requestId: string;
+  /** The error codes it was answered with. */
+  readonly errorCodes: string[];
+  /** Whether its response has its headers and its settling arranged (see `track`). */
+  tracked: boolean;
 }
 
 /**
@@ -185,9 +196,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ? TrustedDocuments.from(options.trustedDocuments)
       : null;
   const metrics = new GatewayMetrics();
-  // Each response's record, for errors answered outside Apollo. Not an AsyncLocalStorage: a live one makes every
-  // promise in the process costlier (about 7 % of the gateway's CPU on a catalog page).
-  const records = new WeakMap<ServerResponse, RequestRecord>();
   const countError = (code: string) => metrics.graphqlErrors.inc({ code: codeLabel(code) });
   const rateLimiter =
     options.rateLimit === false || options.rateLimit?.limit === 0
@@ -215,61 +223,94 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   let apollo: ApolloServer<GatewayContext> | null = null;
   let subgraphs = new Map<string, string>();
 
+  /** Counts an answered exchange in the metrics and, at `info`, writes its access log line. */
+  const settle = (exchange: Exchange): void => {
+    // Connections whose request was in flight when close() began are released as soon as it is answered.
+    if (state === 'closing') setImmediate(() => server.closeIdleConnections());
+    const seconds = (performance.now() - exchange.started) / 1000;
+    const status = exchange.response.statusCode;
+    metrics.observeHttp(exchange.route, status, seconds);
+    if (exchange.route === 'graphql' && logger.isLevelEnabled?.('info') !== false) {
+      logger.info({
+        msg: 'request',
+        requestId: exchange.requestId,
+        method: exchange.request.method,
+        path: exchange.path,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        ...(exchange.errorCodes.length > 0 ? { errorCodes: [...new Set(exchange.errorCodes)] } : {}),
+      });
+    }
+  };
+
+  /**
+   * Readies an exchange's response for an answer written later, in whatever turn: its request id and, while
+   * closing, `connection: close`, and its settling once sent. An answer from the response cache, sent in the
+   * turn its request ends, carries the same headers and is settled as it is sent, without a listener.
+   */
+  const track = (exchange: Exchange): void => {
+    if (exchange.tracked) return;
+    exchange.tracked = true;
+    const response = exchange.response;
+    response.setHeader(REQUEST_ID_HEADER, exchange.requestId);
+    if (state === 'closing') response.setHeader('connection', 'close');
+    response.once('finish', () => settle(exchange));
+  };
+
   const sendError = (
-    response: ServerResponse,
+    exchange: Exchange,
     status: number,
     code: GatewayErrorCode | 'INTERNAL_SERVER_ERROR',
     message: string,
     headers?: Record<string, string>,
   ) => {
+    track(exchange);
     countError(code);
-    records.get(response)?.errorCodes.push(code);
-    sendJson(response, status, graphQLErrorBody(message, code), headers);
+    exchange.errorCodes.push(code);
+    sendJson(exchange.response, status, graphQLErrorBody(message, code), headers);
+  };
+
+  /** Answers an exchange whose handling threw: a 500 if nothing was sent yet, else a cut connection. */
+  const fail = (exchange: Exchange, error: unknown): void => {
+    logger.error({
+      msg: 'request failed',
+      requestId: exchange.requestId,
+      method: exchange.request.method,
+      path: exchange.path,
+      err: (error as Error).stack ?? String(error),
+    });
+    if (!exchange.response.headersSent) {
+      sendError(exchange, 500, 'INTERNAL_SERVER_ERROR', 'internal gateway error');
+    } else {
+      track(exchange);
+      exchange.response.destroy();
+    }
   };
 
   const server = createServer((request, response) => {
-    const started = performance.now();
-    const requestId = requestIdFor(request.headers);
-    response.setHeader(REQUEST_ID_HEADER, requestId);
-    if (state === 'closing') response.setHeader('connection', 'close');
-    const record: RequestRecord = { errorCodes: [] };
-    records.set(response, record);
     // Most requests are a plain POST /graphql, whose URL need not be parsed again each time (nothing mutates it).
-    const parsed = request.url === GRAPHQL_PATH ? GRAPHQL_URL : requestUrl(request.url);
-    if (!parsed) return sendError(response, 400, 'BAD_REQUEST', 'the request target is not a valid path');
-    const url = parsed;
-    const routeLabel = routeOf(url.pathname);
-    response.once('finish', () => {
-      // Connections whose request was in flight when close() began are released as soon as it is answered.
-      if (state === 'closing') setImmediate(() => server.closeIdleConnections());
-      const seconds = (performance.now() - started) / 1000;
-      metrics.observeHttp(routeLabel, response.statusCode, seconds);
-      if (routeLabel === 'graphql' && logger.isLevelEnabled?.('info') !== false) {
-        logger.info({
-          msg: 'request',
-          requestId,
-          method: request.method,
-          path: url.pathname,
-          status: response.statusCode,
-          durationMs: Math.round(seconds * 10_000) / 10,
-          ...(record.errorCodes.length > 0 ? { errorCodes: [...new Set(record.errorCodes)] } : {}),
-        });
+    const url = request.url === GRAPHQL_PATH ? GRAPHQL_URL : requestUrl(request.url);
+    const exchange: Exchange = {
+      request,
+      response,
+      path: url ? url.pathname : (request.url ?? ''),
+      route: url ? routeOf(url.pathname) : 'other',
+      started: performance.now(),
+      requestId: requestIdFor(request.headers),
+      errorCodes: [],
+      tracked: false,
+    };
+    if (!url) return sendError(exchange, 400, 'BAD_REQUEST', 'the request target is not a valid path');
+    // The path a cached answer takes: no promise between its body's end and its answer.
+    if (url === GRAPHQL_URL && request.method === 'POST' && apollo) {
+      try {
+        return receivePost(exchange, url);
+      } catch (error) {
+        return fail(exchange, error);
       }
-    });
-    route(request, response, url, requestId, record).catch((error: unknown) => {
-      logger.error({
-        msg: 'request failed',
-        requestId,
-        method: request.method,
-        path: url.pathname,
-        err: (error as Error).stack ?? String(error),
-      });
-      if (!response.headersSent) {
-        sendError(response, 500, 'INTERNAL_SERVER_ERROR', 'internal gateway error');
-      } else {
-        response.destroy();
-      }
-    });
+    }
+    track(exchange);
+    route(exchange, url).catch((error: unknown) => fail(exchange, error));
   });
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -278,24 +319,19 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     answerClientError(error, socket),
   );
 
-  async function route(
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-    requestId: string,
-    record: RequestRecord,
-  ): Promise<void> {
+  async function route(exchange: Exchange, url: URL): Promise<void> {
+    const { request, response } = exchange;
     if (url.pathname === HEALTH_PATH) return sendHealth(response);
     if (url.pathname === READY_PATH) return sendReady(response);
     if (url.pathname === METRICS_PATH) return sendMetrics(response);
-    if (url.pathname === GRAPHQL_PATH) return handleGraphQL(request, response, url, requestId, record);
+    if (url.pathname === GRAPHQL_PATH) return handleGraphQL(exchange, url);
     if (serveIdeAsset(request, response, url)) return;
     if (url.pathname === '/' && request.method === 'GET' && prefersHtml(request.headers.accept)) {
       response.writeHead(302, { location: GRAPHQL_PATH, 'content-length': 0 });
       return void response.end();
     }
     sendError(
-      response,
+      exchange,
       404,
       'NOT_FOUND',
       `no route ${url.pathname.slice(0, 200)}; the GraphQL endpoint is ${GRAPHQL_PATH}`,
@@ -327,20 +363,16 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     response.end(text);
   }
 
-  async function handleGraphQL(
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-    requestId: string,
-    record: RequestRecord,
-  ): Promise<void> {
+  /** GraphQL over GET, the IDE page, refusals of other methods and of requests before the supergraph is loaded. */
+  async function handleGraphQL(exchange: Exchange, url: URL): Promise<void> {
+    const { request, response } = exchange;
     const method = request.method ?? 'GET';
     if ((method === 'GET' || method === 'HEAD') && !url.searchParams.has('query')) {
       if (prefersHtml(request.headers.accept)) return sendIdePage(request, response, GRAPHQL_PATH);
     }
     if (method !== 'GET' && method !== 'POST') {
       return sendError(
-        response,
+        exchange,
         405,
         'METHOD_NOT_ALLOWED',
         `${method} is not allowed on ${GRAPHQL_PATH}; use GET or POST`,
@@ -350,14 +382,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     if (!apollo) {
       return state === 'failed'
         ? sendError(
-            response,
+            exchange,
             503,
             'GATEWAY_UNAVAILABLE',
             `the gateway could not load its supergraph: ${withoutUrls(failure?.message ?? '')}`,
             { 'retry-after': '1' },
           )
         : sendError(
-            response,
+            exchange,
             503,
             'GATEWAY_STARTING',
             'the gateway is starting: its supergraph is not loaded yet',
@@ -366,81 +398,159 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
             },
           );
     }
-    if (rateLimiter) {
-      const decision = await rateLimiter.check(request);
-      response.setHeader('ratelimit-limit', String(decision.limit));
-      response.setHeader('ratelimit-remaining', String(decision.remaining));
-      response.setHeader('ratelimit-reset', String(decision.resetSeconds));
-      if (!decision.allowed) {
-        metrics.rateLimited.inc();
-        return sendError(
-          response,
-          429,
-          'RATE_LIMITED',
-          `rate limit of ${decision.limit} requests exceeded; retry in ${decision.resetSeconds} s`,
-          { 'retry-after': String(decision.resetSeconds) },
-        );
-      }
+    if (method === 'POST') return receivePost(exchange, url);
+    if (rateLimiter && !admitted(exchange, await rateLimiter.check(request))) return;
+    return answer(exchange, method, undefined, url, headerValue(request.headers[ADMIN_TOKEN_HEADER]));
+  }
+
+  /** Sets the rate limit headers; answers 429 and returns false when the client is over its limit. */
+  function admitted(exchange: Exchange, decision: RateDecision): boolean {
+    const response = exchange.response;
+    response.setHeader('ratelimit-limit', String(decision.limit));
+    response.setHeader('ratelimit-remaining', String(decision.remaining));
+    response.setHeader('ratelimit-reset', String(decision.resetSeconds));
+    if (decision.allowed) return true;
+    metrics.rateLimited.inc();
+    sendError(
+      exchange,
+      429,
+      'RATE_LIMITED',
+      `rate limit of ${decision.limit} requests exceeded; retry in ${decision.resetSeconds} s`,
+      { 'retry-after': String(decision.resetSeconds) },
+    );
+    return false;
+  }
+
+  /**
+   * A POST to the GraphQL endpoint once the supergraph is loaded. Callbacks rather than an async chain up to
+   * the response cache: a body planned before is answered in the turn it ends, before it is even parsed.
+   */
+  function receivePost(exchange: Exchange, url: URL): void {
+    const decision = rateLimiter?.check(exchange.request);
+    if (decision instanceof Promise) {
+      track(exchange);
+      decision
+        .then((settled) => admitted(exchange, settled) && readPost(exchange, url))
+        .catch((error: unknown) => fail(exchange, error));
+      return;
     }
-    let body: unknown;
-    let search = url.search;
-    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
-    // The JSON text of a POST the caches may remember (see GatewayCache.recall): a single operation.
-    let rawJson: string | undefined;
-    if (method === 'POST') {
-      let bytes: Buffer;
+    if (decision && !admitted(exchange, decision)) return;
+    readPost(exchange, url);
+  }
+
+  function readPost(exchange: Exchange, url: URL): void {
+    receiveBody(exchange.request, maxBodyBytes, (error, bytes) => {
+      // Not in a promise: what throws here must not escape into the request's 'end' event.
       try {
-        bytes = await readBodyBytes(request, maxBodyBytes);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        return sendError(response, 413, 'PAYLOAD_TOO_LARGE', error.message, { connection: 'close' });
+        receivedPost(exchange, url, error, bytes);
+      } catch (thrown) {
+        fail(exchange, thrown);
       }
-      const text = decodeUtf8(bytes);
-      if (text === null) return sendError(response, 400, 'BAD_REQUEST', 'request body is not valid UTF-8');
-      if (isJsonContentType(request.headers['content-type']) && NOT_BLANK.test(text)) {
-        // A body planned before is answered from the response cache before it is even parsed.
-        const recalled = caching.active ? caching.recall(request, text, adminToken) : null;
-        if (recalled) {
-          const served = caching.serveHit(recalled, response);
-          if (served === true || (served !== false && (await served))) return;
-        }
-        rawJson = text;
-        try {
-          body = JSON.parse(text);
-        } catch (error) {
-          return sendError(
-            response,
-            400,
-            'BAD_REQUEST',
-            `request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
-          );
-        }
-      } else {
-        // Apollo answers a missing or non-JSON body with its own clear 400 (or a CSRF refusal).
-        body = text === '' ? undefined : text;
+    });
+  }
+
+  function receivedPost(exchange: Exchange, url: URL, error: Error | null, bytes: Buffer | undefined): void {
+    if (error instanceof BodyTooLargeError) {
+      sendError(exchange, 413, 'PAYLOAD_TOO_LARGE', error.message, { connection: 'close' });
+    } else if (error) {
+      fail(exchange, error);
+    } else {
+      const text = decodeUtf8(bytes!);
+      if (text === null) sendError(exchange, 400, 'BAD_REQUEST', 'request body is not valid UTF-8');
+      else receivedText(exchange, url, text);
+    }
+  }
+
+  function receivedText(exchange: Exchange, url: URL, text: string): void {
+    const request = exchange.request;
+    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
+    if (!isJsonContentType(request.headers['content-type']) || !NOT_BLANK.test(text)) {
+      // Apollo answers a missing or non-JSON body with its own clear 400 (or a CSRF refusal).
+      continuePost(exchange, url, text === '' ? undefined : text, adminToken);
+      return;
+    }
+    const recalled = caching.active ? caching.recall(request, text, adminToken) : null;
+    const served = recalled ? caching.serveHit(recalled, exchange.response, hitHeaders(exchange)) : false;
+    if (served === true) settleHit(exchange);
+    else if (served === false) parsePost(exchange, url, text, adminToken);
+    else {
+      served
+        .then((hit) => (hit ? settleHit(exchange) : parsePost(exchange, url, text, adminToken)))
+        .catch((thrown: unknown) => fail(exchange, thrown));
+    }
+  }
+
+  /** The headers `track` would have set, for an answer sent straight from the response cache. */
+  function hitHeaders(exchange: Exchange): Record<string, string> | undefined {
+    if (exchange.tracked) return undefined;
+    return state === 'closing'
+      ? { [REQUEST_ID_HEADER]: exchange.requestId, connection: 'close' }
+      : { [REQUEST_ID_HEADER]: exchange.requestId };
+  }
+
+  /** Settles an exchange answered from the response cache, unless its 'finish' will (see `track`). */
+  function settleHit(exchange: Exchange): void {
+    if (!exchange.tracked) settle(exchange);
+  }
+
+  function parsePost(exchange: Exchange, url: URL, text: string, adminToken: string | undefined): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      sendError(
+        exchange,
+        400,
+        'BAD_REQUEST',
+        `request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
+      );
+      return;
+    }
+    if (Array.isArray(body)) {
+      if (limits.maxBatch === 0) {
+        sendError(exchange, 400, 'BATCHING_DISABLED', 'batched operations (an array body) are not accepted');
+        return;
       }
-      if (Array.isArray(body)) {
-        if (limits.maxBatch === 0) {
-          return sendError(
-            response,
-            400,
-            'BATCHING_DISABLED',
-            'batched operations (an array body) are not accepted',
-          );
-        }
-        if (body.length > limits.maxBatch) {
-          return sendError(
-            response,
-            400,
-            'BATCH_TOO_LARGE',
-            `a batch may hold at most ${limits.maxBatch} operations, got ${body.length}`,
-          );
-        }
+      if (body.length > limits.maxBatch) {
+        sendError(
+          exchange,
+          400,
+          'BATCH_TOO_LARGE',
+          `a batch may hold at most ${limits.maxBatch} operations, got ${body.length}`,
+        );
+        return;
       }
     }
+    // The JSON text of a single operation, which the caches remember (see GatewayCache.recall).
+    continuePost(exchange, url, body, adminToken, Array.isArray(body) ? undefined : text);
+  }
+
+  function continuePost(
+    exchange: Exchange,
+    url: URL,
+    body: unknown,
+    adminToken: string | undefined,
+    rawJson?: string,
+  ): void {
+    track(exchange);
+    answer(exchange, 'POST', body, url, adminToken, rawJson).catch((error: unknown) => fail(exchange, error));
+  }
+
+  /** Answers an admitted GraphQL request from the response cache or through Apollo. */
+  async function answer(
+    exchange: Exchange,
+    method: string,
+    requestBody: unknown,
+    url: URL,
+    adminToken: string | undefined,
+    rawJson?: string,
+  ): Promise<void> {
+    const { request, response } = exchange;
+    let body = requestBody;
+    let search = url.search;
     if (trusted) {
       const rewritten = trustedRequest(trusted, method, body, url);
-      if (!rewritten.ok) return sendError(response, 400, 'OPERATION_NOT_TRUSTED', rewritten.message);
+      if (!rewritten.ok) return sendError(exchange, 400, 'OPERATION_NOT_TRUSTED', rewritten.message);
       body = rewritten.body;
       search = rewritten.search;
     }
@@ -451,7 +561,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       const served = caching.serveHit(plan, response);
       if (served === true || (served !== false && (await served))) return;
     }
-    const server = apollo;
+    const server = apollo!;
     const run = () => {
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
@@ -460,17 +570,17 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       return server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers, search, body },
         context: async () => ({
-          requestId,
-          errorCodes: record.errorCodes,
+          requestId: exchange.requestId,
+          errorCodes: exchange.errorCodes,
           ...(adminToken ? { adminToken } : {}),
           ...(plan?.state ? { cache: plan.state } : {}),
         }),
       });
     };
     const result = plan ? await caching.execute(plan, run) : await run();
-    if (result.status !== undefined && result.status >= 400 && record.errorCodes.length === 0) {
+    if (result.status !== undefined && result.status >= 400 && exchange.errorCodes.length === 0) {
       // Refused before its operation ran (no body, CSRF, wrong method): no plugin saw the error's code.
-      record.errorCodes.push(...errorCodesOf(result.body));
+      exchange.errorCodes.push(...errorCodesOf(result.body));
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;

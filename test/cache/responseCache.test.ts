@@ -1,6 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayOptions, type RunningGateway, startGateway } from '../../gateway/index.js';
+import {
+  createJsonLogger,
+  type GatewayOptions,
+  type RunningGateway,
+  startGateway,
+} from '../../gateway/index.js';
+import { parsePrometheusText, sampleValue } from '../gateway/prometheus.js';
 import { ITEMS, ME, post, type RunningFixtures, startFixtures } from './fixtures.js';
 
 /**
@@ -217,6 +223,103 @@ describe('the response cache', () => {
     expect(simple.status).toBe(400);
     expect(simple.headers.get('x-credgraph-cache')).not.toBe('hit');
     await simple.text();
+  });
+
+  it('answers a body from the cache only as it would answer it fresh: not when its bytes are not UTF-8', async () => {
+    gateway = await start();
+    const send = (body: Buffer) =>
+      fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    // The id holds U+FFFD, the character a lenient decoder puts in place of bytes that are not UTF-8.
+    const text = JSON.stringify({ query: ITEMS, variables: { ids: ['acme:\uFFFD'] } });
+    const valid = Buffer.from(text, 'utf8');
+    const first = await send(valid);
+    expect([first.status, first.headers.get('x-credgraph-cache')]).toEqual([200, 'miss']);
+    await first.arrayBuffer();
+    const again = await send(valid);
+    expect([again.status, again.headers.get('x-credgraph-cache')]).toEqual([200, 'hit']);
+    await again.arrayBuffer();
+
+    const [before, after] = text.split('\uFFFD') as [string, string];
+    const invalid = await send(Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]));
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({
+      errors: [{ message: 'request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }],
+    });
+    // A byte order mark before the JSON is read past, as before the cache existed.
+    const marked = await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), valid]));
+    expect([marked.status, marked.headers.get('x-credgraph-cache')]).toEqual([200, 'hit']);
+    expect(await marked.text()).toBe(await (await send(valid)).text());
+  });
+
+  it('gives each answer from the cache its own request id, metrics and access log line', async () => {
+    const logged: string[] = [];
+    gateway = await start({
+      logger: createJsonLogger({
+        level: 'info',
+        destination: { write: (line: string) => logged.push(line) },
+      }),
+    });
+    const query = { query: ITEMS, variables: { ids: ['acme:4'] } };
+    const ids = ['cached-first', 'cached-second', 'cached-third'];
+    const answers: unknown[] = [];
+    for (const id of ids) {
+      const answer = await post(gateway.url, query, { 'x-request-id': id });
+      answers.push([
+        answer.status,
+        answer.headers.get('x-request-id'),
+        answer.headers.get('x-credgraph-cache'),
+      ]);
+    }
+    expect(answers).toEqual([
+      [200, 'cached-first', 'miss'],
+      [200, 'cached-second', 'hit'],
+      [200, 'cached-third', 'hit'],
+    ]);
+    const samples = parsePrometheusText(await (await fetch(new URL('/metrics', gateway.url))).text());
+    expect(
+      sampleValue(samples, 'credgraph_gateway_http_requests_total', { route: 'graphql', status: '200' }),
+    ).toBe(3);
+    expect(
+      sampleValue(samples, 'credgraph_gateway_http_request_duration_seconds_count', { route: 'graphql' }),
+    ).toBe(3);
+    const lines = logged.map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const id of ids) {
+      expect(lines.filter((line) => line.requestId === id)).toEqual([
+        expect.objectContaining({ msg: 'request', method: 'POST', path: '/graphql', status: 200 }),
+      ]);
+    }
+  });
+
+  it('counts answers from the cache against the rate limit, kept in memory or in Redis', async () => {
+    const hour = 3_600_000;
+    const limits = [
+      { limit: 3, windowMs: hour },
+      {
+        limit: 3,
+        windowMs: hour,
+        redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        redisKeyPrefix: `credgraph-test:${randomUUID()}`,
+      },
+    ];
+    for (const rateLimit of limits) {
+      gateway = await start({ rateLimit });
+      const seen: unknown[] = [];
+      for (let sent = 0; sent < 4; sent++) {
+        const answer = await post(gateway.url, { query: ITEMS, variables: { ids: ['acme:5'] } });
+        seen.push([
+          answer.status,
+          answer.headers.get('x-credgraph-cache'),
+          answer.headers.get('ratelimit-remaining'),
+        ]);
+      }
+      await gateway.close();
+      expect(seen).toEqual([
+        [200, 'miss', '2'],
+        [200, 'hit', '1'],
+        [200, 'hit', '0'],
+        [429, null, '0'],
+      ]);
+    }
   });
 
   it('is off for a gateway built without a cache option', async () => {
