@@ -127,8 +127,9 @@ export class GatewayMetrics {
 
   // What every request counts goes into plain tallies, so that counting a request is an increment rather than
   // prom-client's conversion and hash of its labels each time; a scrape adds them to the counters.
-  private readonly httpTallies = new Map<string, Tally>();
-  private readonly cacheTallies = new Map<string, Tally>();
+  // By two labels, nested rather than keyed by their concatenation: a new string is hashed on every lookup.
+  private readonly httpTallies = new Tallies<string, number>('route', 'status');
+  private readonly cacheTallies = new Tallies<string, string>('layer', 'outcome');
 
   constructor() {
     if (!register.getSingleMetric('process_resident_memory_bytes')) collectDefaultMetrics({ register });
@@ -137,19 +138,14 @@ export class GatewayMetrics {
 
   /** Counts and times one answered HTTP request. */
   observeHttp(route: string, status: number, seconds: number): void {
-    const key = `${route} ${status}`;
-    const tally =
-      this.httpTallies.get(key) ?? newTally(this.httpTallies, key, { route, status: String(status) });
-    tally.pending++;
+    this.httpTallies.of(route, status).pending++;
     this.httpDuration.observe(route, seconds);
   }
 
   /** Counts cache lookups or stores of one layer and outcome. */
   countCache(layer: 'response' | 'entity', outcome: 'hit' | 'miss' | 'store', count = 1): void {
     if (count <= 0) return;
-    const key = `${layer} ${outcome}`;
-    const tally = this.cacheTallies.get(key) ?? newTally(this.cacheTallies, key, { layer, outcome });
-    tally.pending += count;
+    this.cacheTallies.of(layer, outcome).pending += count;
   }
 
   /** The Prometheus text exposition of this gateway's and the process's metrics. */
@@ -174,15 +170,37 @@ interface Tally {
   pending: number;
 }
 
-function newTally(tallies: Map<string, Tally>, key: string, labels: Record<string, string>): Tally {
-  const tally = { labels, pending: 0 };
-  tallies.set(key, tally);
-  return tally;
+/** The tallies of a counter with two labels. */
+class Tallies<First extends string, Second extends string | number> {
+  private readonly byFirst = new Map<First, Map<Second, Tally>>();
+
+  constructor(
+    private readonly firstName: string,
+    private readonly secondName: string,
+  ) {}
+
+  of(first: First, second: Second): Tally {
+    let bySecond = this.byFirst.get(first);
+    if (!bySecond) {
+      bySecond = new Map();
+      this.byFirst.set(first, bySecond);
+    }
+    let tally = bySecond.get(second);
+    if (!tally) {
+      tally = { labels: { [this.firstName]: first, [this.secondName]: String(second) }, pending: 0 };
+      bySecond.set(second, tally);
+    }
+    return tally;
+  }
+
+  *all(): Iterable<Tally> {
+    for (const bySecond of this.byFirst.values()) yield* bySecond.values();
+  }
 }
 
 /** Adds what the tallies counted since the last scrape to their counter. */
-function addTallies<T extends string>(tallies: Map<string, Tally>, counter: Counter<T>): void {
-  for (const tally of tallies.values()) {
+function addTallies<T extends string>(tallies: Tallies<string, string | number>, counter: Counter<T>): void {
+  for (const tally of tallies.all()) {
     if (tally.pending === 0) continue;
     counter.inc(tally.labels as Partial<Record<T, string>>, tally.pending);
     tally.pending = 0;

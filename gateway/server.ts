@@ -452,32 +452,39 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   function receivedPost(exchange: Exchange, url: URL, error: Error | null, bytes: Buffer | undefined): void {
     if (error instanceof BodyTooLargeError) {
       sendError(exchange, 413, 'PAYLOAD_TOO_LARGE', error.message, { connection: 'close' });
-    } else if (error) {
+      return;
+    }
+    if (error) {
       fail(exchange, error);
-    } else {
-      const text = decodeUtf8(bytes!);
-      if (text === null) sendError(exchange, 400, 'BAD_REQUEST', 'request body is not valid UTF-8');
-      else receivedText(exchange, url, text);
+      return;
+    }
+    const request = exchange.request;
+    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
+    const json = isJsonContentType(request.headers['content-type']);
+    // Bytes planned before are answered from the response cache before they are even decoded.
+    const recalled = json && caching.active ? caching.recall(request, bytes!, adminToken) : null;
+    const served = recalled ? caching.serveHit(recalled, exchange.response, hitHeaders(exchange)) : false;
+    if (served === true) settleHit(exchange);
+    else if (served === false) decodePost(exchange, url, bytes!, json, adminToken);
+    else {
+      served
+        .then((hit) => (hit ? settleHit(exchange) : decodePost(exchange, url, bytes!, json, adminToken)))
+        .catch((thrown: unknown) => fail(exchange, thrown));
     }
   }
 
-  function receivedText(exchange: Exchange, url: URL, text: string): void {
-    const request = exchange.request;
-    const adminToken = headerValue(request.headers[ADMIN_TOKEN_HEADER]);
-    if (!isJsonContentType(request.headers['content-type']) || !NOT_BLANK.test(text)) {
-      // Apollo answers a missing or non-JSON body with its own clear 400 (or a CSRF refusal).
-      continuePost(exchange, url, text === '' ? undefined : text, adminToken);
-      return;
-    }
-    const recalled = caching.active ? caching.recall(request, text, adminToken) : null;
-    const served = recalled ? caching.serveHit(recalled, exchange.response, hitHeaders(exchange)) : false;
-    if (served === true) settleHit(exchange);
-    else if (served === false) parsePost(exchange, url, text, adminToken);
-    else {
-      served
-        .then((hit) => (hit ? settleHit(exchange) : parsePost(exchange, url, text, adminToken)))
-        .catch((thrown: unknown) => fail(exchange, thrown));
-    }
+  function decodePost(
+    exchange: Exchange,
+    url: URL,
+    bytes: Buffer,
+    json: boolean,
+    adminToken: string | undefined,
+  ): void {
+    const text = decodeUtf8(bytes);
+    if (text === null) sendError(exchange, 400, 'BAD_REQUEST', 'request body is not valid UTF-8');
+    else if (json && NOT_BLANK.test(text)) parsePost(exchange, url, text, bytes, adminToken);
+    // Apollo answers a missing or non-JSON body with its own clear 400 (or a CSRF refusal).
+    else continuePost(exchange, url, text === '' ? undefined : text, adminToken);
   }
 
   /** The headers `track` would have set, for an answer sent straight from the response cache. */
@@ -493,7 +500,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     if (!exchange.tracked) settle(exchange);
   }
 
-  function parsePost(exchange: Exchange, url: URL, text: string, adminToken: string | undefined): void {
+  function parsePost(
+    exchange: Exchange,
+    url: URL,
+    text: string,
+    bytes: Buffer,
+    adminToken: string | undefined,
+  ): void {
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -521,8 +534,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         return;
       }
     }
-    // The JSON text of a single operation, which the caches remember (see GatewayCache.recall).
-    continuePost(exchange, url, body, adminToken, Array.isArray(body) ? undefined : text);
+    // The JSON bytes of a single operation, which the caches remember (see GatewayCache.recall).
+    continuePost(exchange, url, body, adminToken, Array.isArray(body) ? undefined : bytes);
   }
 
   function continuePost(
@@ -530,7 +543,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     url: URL,
     body: unknown,
     adminToken: string | undefined,
-    rawJson?: string,
+    rawJson?: Buffer,
   ): void {
     track(exchange);
     answer(exchange, 'POST', body, url, adminToken, rawJson).catch((error: unknown) => fail(exchange, error));
@@ -543,7 +556,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     requestBody: unknown,
     url: URL,
     adminToken: string | undefined,
-    rawJson?: string,
+    rawJson?: Buffer,
   ): Promise<void> {
     const { request, response } = exchange;
     let body = requestBody;
@@ -891,6 +904,7 @@ function definedOnly<T extends object>(values: T): Partial<T> {
 
 function isJsonContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
+  if (contentType === 'application/json') return true;
   const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return essence === 'application/json' || essence.endsWith('+json');
 }

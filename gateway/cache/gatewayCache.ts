@@ -16,6 +16,7 @@ import { cachePlugin } from './cachePlugin.js';
 import { CatalogVersionWatcher } from './catalogVersion.js';
 import { EntityCache } from './entityCache.js';
 import { InFlightRequests, isQueryOperation, type SharedAnswer } from './inflight.js';
+import { KnownBodies } from './knownBodies.js';
 import { CACHE_DEBUG_HEADER, CACHE_HEADER, type ResolvedCacheOptions } from './options.js';
 import { answerKey, type KeyableRequest, keyableRequest, sessionOf } from './requestKey.js';
 import type { CacheReport, RequestCacheState } from './requestState.js';
@@ -64,9 +65,14 @@ export class GatewayCache {
   private readonly inFlight: InFlightRequests | null;
   private readonly watcher: CatalogVersionWatcher | null;
   private schemaDigest = '';
+  private lastGeneration = { digest: '', version: '', text: '.' };
   private catalogUrl: string | null = null;
   /** Raw POST bodies seen before, with what they ask for: a hit then needs no JSON parsing and no hashing. */
-  private readonly recalled = new Map<string, { request: KeyableRequest; keys: Map<string, string> }>();
+  private readonly recalled = new KnownBodies<{ request: KeyableRequest; keys: Map<string, string> }>({
+    entries: MAX_RECALLED,
+    bodyBytes: MAX_RECALLED_BODY,
+    perBucket: 8,
+  });
 
   constructor(private readonly options: GatewayCacheOptions) {
     const cache = options.cache;
@@ -142,12 +148,17 @@ export class GatewayCache {
 
   /** The generation every key carries: the supergraph's digest and the catalog's version. */
   get generation(): string {
-    return `${this.schemaDigest}.${this.watcher?.current ?? ''}`;
+    const version = this.watcher?.current ?? '';
+    // The same string object while nothing changes: keys made from it are then found without hashing it anew.
+    if (this.schemaDigest !== this.lastGeneration.digest || version !== this.lastGeneration.version) {
+      this.lastGeneration = { digest: this.schemaDigest, version, text: `${this.schemaDigest}.${version}` };
+    }
+    return this.lastGeneration.text;
   }
 
   /**
    * Reads what the caches need from a request whose body is parsed (and, for trusted documents, resolved).
-   * `rawBody`, the JSON text of a POST, is remembered with what it asks for (see {@link recall}).
+   * `rawBody`, the bytes of a POST's JSON, is remembered with what it asks for (see {@link recall}).
    */
   plan(
     request: IncomingMessage,
@@ -155,7 +166,7 @@ export class GatewayCache {
     body: unknown,
     search: string,
     adminToken: string | undefined,
-    rawBody?: string,
+    rawBody?: Buffer,
   ): CachePlan {
     // A GET that Apollo's CSRF prevention would refuse gets no answer from the cache either.
     const keyable =
@@ -169,28 +180,20 @@ export class GatewayCache {
   }
 
   /**
-   * The plan of a POST whose exact JSON text was planned before (with the same `accept`), or
-   * null. Planning again would parse the same JSON and hash the same document to the same key; a hit found
-   * this way costs a map lookup. The text was accepted then (as JSON, not a batch, trusted where only trusted
-   * documents run), and what decided that does not change while the gateway runs.
+   * The plan of a POST whose exact JSON bytes were planned before (with the same `accept`), or null. Planning
+   * again would decode and parse the same JSON and hash the same document to the same key; a hit found this
+   * way costs a lookup and a comparison of bytes. The bytes were accepted then (as UTF-8 JSON, not a batch,
+   * trusted where only trusted documents run), and what decided that does not change while the gateway runs.
    */
-  recall(request: IncomingMessage, rawBody: string, adminToken: string | undefined): CachePlan | null {
+  recall(request: IncomingMessage, rawBody: Buffer, adminToken: string | undefined): CachePlan | null {
     const known = this.recalled.get(rawBody);
     const key = known?.keys.get(headerText(request.headers.accept) ?? '');
     return known && key ? this.planFor(request, known.request, key, adminToken) : null;
   }
 
-  private remember(rawBody: string, request: KeyableRequest, accept: string, key: string): void {
-    // Bodies are kept as keys: only small ones, so that the map stays small whatever clients send.
-    if (rawBody.length > MAX_RECALLED_BODY) return;
-    let known = this.recalled.get(rawBody);
-    if (!known) {
-      if (this.recalled.size >= MAX_RECALLED)
-        this.recalled.delete(this.recalled.keys().next().value as string);
-      known = { request, keys: new Map() };
-      this.recalled.set(rawBody, known);
-    }
-    if (known.keys.size < 16) known.keys.set(accept, key);
+  private remember(rawBody: Buffer, request: KeyableRequest, accept: string, key: string): void {
+    const known = this.recalled.getOrAdd(rawBody, () => ({ request, keys: new Map() }));
+    if (known && known.keys.size < 16) known.keys.set(accept, key);
   }
 
   private planFor(

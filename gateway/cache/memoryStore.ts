@@ -9,6 +9,8 @@ export class MemoryKeyvStore {
   namespace?: string;
   private readonly entries = new Map<string, { value: unknown; size: number; expiresAt: number }>();
   private bytes = 0;
+  /** The entry at the young end of `entries`, which a read need not move there again. */
+  private youngest: string | undefined;
 
   constructor(private readonly maxBytes: number) {}
 
@@ -45,6 +47,7 @@ export class MemoryKeyvStore {
       this.remove(oldest);
     }
     this.entries.set(key, { value, size, expiresAt: ttlMs ? Date.now() + ttlMs : Number.POSITIVE_INFINITY });
+    this.youngest = key;
     this.bytes += size;
     return true;
   }
@@ -75,9 +78,13 @@ export class MemoryKeyvStore {
       this.remove(key);
       return undefined;
     }
-    // Re-inserting moves the entry to the young end of the Map's insertion order.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    // Re-inserting moves the entry to the young end of the Map's insertion order (a delete and an insert: not
+    // for an entry read over and over, already there).
+    if (key !== this.youngest) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      this.youngest = key;
+    }
     return entry.value;
   }
 

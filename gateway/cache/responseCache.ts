@@ -19,6 +19,8 @@ export interface HotAnswer extends CachedAnswer {
   body: Buffer;
 }
 
+const MAX_REMEMBERED_KEYS = 10_000;
+
 interface Stored {
   value: CachedAnswer;
   expires?: number;
@@ -31,11 +33,24 @@ interface Stored {
  * under their session's key only.
  */
 export class ResponseCache {
+  /** Public keys of the generation last asked for, by answer key: a hit then concatenates and hashes nothing. */
+  private publicKeys = { generation: '', keys: new Map<string, string>() };
+
   constructor(private readonly stores: CacheStores) {}
 
   /** The key of an answer in a generation, for a session (PRIVATE) or for everyone (null). */
   keyOf(generation: string, answerKey: string, session: string | null): string {
-    return session === null ? `${generation}|${answerKey}` : `${generation}|${answerKey}|u:${session}`;
+    if (session !== null) return `${generation}|${answerKey}|u:${session}`;
+    let known = this.publicKeys;
+    if (known.generation !== generation || known.keys.size >= MAX_REMEMBERED_KEYS) {
+      known = this.publicKeys = { generation, keys: new Map() };
+    }
+    let key = known.keys.get(answerKey);
+    if (key === undefined) {
+      key = `${generation}|${answerKey}`;
+      known.keys.set(answerKey, key);
+    }
+    return key;
   }
 
   /** Whether answers are shared through Redis (so that a miss here may be a hit there). */

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hintFromCacheControl } from '../../gateway/cache/cachePolicy.js';
+import { KnownBodies } from '../../gateway/cache/knownBodies.js';
 import { MemoryKeyvStore } from '../../gateway/cache/memoryStore.js';
 import { answerKey, keyableRequest, sessionOf } from '../../gateway/cache/requestKey.js';
 import {
@@ -117,6 +118,47 @@ describe('the memory store', () => {
     expect(await store.get('short')).toBeUndefined();
     // Larger than a quarter of the bound: not kept at all rather than evicting everything else.
     expect(await store.set('huge', 'x'.repeat(400))).toBe(false);
+  });
+});
+
+describe('known request bodies', () => {
+  const body = (text: string) => Buffer.from(text, 'utf8');
+
+  it('finds a body by its exact bytes only, and keeps a copy of them', () => {
+    const known = new KnownBodies<string>();
+    const bytes = body('{"query":"{ a }","variables":{"id":"1"}}');
+    expect(known.getOrAdd(bytes, () => 'first')).toBe('first');
+    expect(known.getOrAdd(body('{"query":"{ a }","variables":{"id":"1"}}'), () => 'again')).toBe('first');
+    expect(known.get(body('{"query":"{ a }","variables":{"id":"2"}}'))).toBeUndefined();
+    expect(known.get(body('{"query":"{ a }","variables":{"id":"1"}} '))).toBeUndefined();
+    bytes.fill(0x20);
+    expect(known.get(body('{"query":"{ a }","variables":{"id":"1"}}'))).toBe('first');
+  });
+
+  it('holds a bounded number of bodies, forgetting the oldest, and no large ones', () => {
+    const known = new KnownBodies<number>({ entries: 3, bodyBytes: 64, perBucket: 8 });
+    for (let index = 0; index < 4; index++) known.getOrAdd(body(`{"n":${index}}`), () => index);
+    expect(known.get(body('{"n":0}'))).toBeUndefined();
+    expect([1, 2, 3].map((index) => known.get(body(`{"n":${index}}`)))).toEqual([1, 2, 3]);
+    expect(known.getOrAdd(body(`"${'x'.repeat(64)}"`), () => 9)).toBeUndefined();
+    expect(known.get(body(`"${'x'.repeat(64)}"`))).toBeUndefined();
+  });
+
+  it('compares at most a few bodies whose samples collide', () => {
+    const known = new KnownBodies<number>({ entries: 100, bodyBytes: 8_192, perBucket: 2 });
+    // Same length, differing only between the sampled bytes (every 32nd of 1,024): one sampled hash.
+    const colliding = (index: number) => {
+      const bytes = Buffer.alloc(1_024, 0x61);
+      bytes[1] = 0x30 + index;
+      return bytes;
+    };
+    expect([0, 1, 2].map((index) => known.getOrAdd(colliding(index), () => index))).toEqual([
+      0,
+      1,
+      undefined,
+    ]);
+    expect(known.get(colliding(1))).toBe(1);
+    expect(known.get(colliding(2))).toBeUndefined();
   });
 });
 
