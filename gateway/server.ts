@@ -282,7 +282,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     if (!exchange.response.headersSent) {
       sendError(exchange, 500, 'INTERNAL_SERVER_ERROR', 'internal gateway error');
     } else {
-      track(exchange);
       exchange.response.destroy();
     }
   };
@@ -363,7 +362,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     response.end(text);
   }
 
-  /** GraphQL over GET, the IDE page, refusals of other methods and of requests before the supergraph is loaded. */
+  /**
+   * The GraphQL endpoint, for what the request handler does not send straight to `receivePost`: GET, the IDE
+   * page, other methods (refused), requests before the supergraph is loaded (refused), a POST with a query string.
+   */
   async function handleGraphQL(exchange: Exchange, url: URL): Promise<void> {
     const { request, response } = exchange;
     const method = request.method ?? 'GET';
