@@ -49,8 +49,8 @@ export interface CachePlan {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const EMPTY_PARAMS = new URLSearchParams();
 const DEFAULT_SESSION_HEADERS = ['authorization'];
-const MAX_RECALLED = 1_000;
-const MAX_RECALLED_BODY = 8_192;
+// Bodies remembered for `recall`: enough for every operation a catalog's clients send, none of them large.
+const RECALLED_LIMITS = { entries: 1_000, bodyBytes: 8_192, perBucket: 8 };
 
 /**
  * Everything the gateway caches, in one place the server calls at three points: `plan` once a request's body
@@ -68,11 +68,9 @@ export class GatewayCache {
   private lastGeneration = { digest: '', version: '', text: '.' };
   private catalogUrl: string | null = null;
   /** Raw POST bodies seen before, with what they ask for: a hit then needs no JSON parsing and no hashing. */
-  private readonly recalled = new KnownBodies<{ request: KeyableRequest; keys: Map<string, string> }>({
-    entries: MAX_RECALLED,
-    bodyBytes: MAX_RECALLED_BODY,
-    perBucket: 8,
-  });
+  private readonly recalled = new KnownBodies<{ request: KeyableRequest; keys: Map<string, string> }>(
+    RECALLED_LIMITS,
+  );
 
   constructor(private readonly options: GatewayCacheOptions) {
     const cache = options.cache;

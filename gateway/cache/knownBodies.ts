@@ -10,13 +10,7 @@ export class KnownBodies<T> {
   /** Every entry, oldest first. */
   private readonly order = new Set<Known<T>>();
 
-  constructor(
-    private readonly limits: { entries: number; bodyBytes: number; perBucket: number } = {
-      entries: 1_000,
-      bodyBytes: 8_192,
-      perBucket: 8,
-    },
-  ) {}
+  constructor(private readonly limits: { entries: number; bodyBytes: number; perBucket: number }) {}
 
   get(bytes: Buffer): T | undefined {
     const bucket = this.buckets.get(sampledHash(bytes));

@@ -125,7 +125,7 @@ describe('known request bodies', () => {
   const body = (text: string) => Buffer.from(text, 'utf8');
 
   it('finds a body by its exact bytes only, and keeps a copy of them', () => {
-    const known = new KnownBodies<string>();
+    const known = new KnownBodies<string>({ entries: 10, bodyBytes: 1_024, perBucket: 8 });
     const bytes = body('{"query":"{ a }","variables":{"id":"1"}}');
     expect(known.getOrAdd(bytes, () => 'first')).toBe('first');
     expect(known.getOrAdd(body('{"query":"{ a }","variables":{"id":"1"}}'), () => 'again')).toBe('first');
