@@ -13,20 +13,21 @@ export class KnownBodies<T> {
   constructor(private readonly limits: { entries: number; bodyBytes: number; perBucket: number }) {}
 
   get(bytes: Buffer): T | undefined {
-    const bucket = this.buckets.get(sampledHash(bytes));
-    if (!bucket) return undefined;
-    for (const known of bucket) if (known.bytes.equals(bytes)) return known.value;
-    return undefined;
+    return find(this.buckets.get(sampledHash(bytes)), bytes);
   }
 
   /** The value of these bytes, made by `create` when they are not known yet; undefined if they cannot be kept. */
   getOrAdd(bytes: Buffer, create: () => T): T | undefined {
-    const found = this.get(bytes);
-    if (found !== undefined || bytes.length > this.limits.bodyBytes) return found;
     const hash = sampledHash(bytes);
     let bucket = this.buckets.get(hash);
+    const found = find(bucket, bytes);
+    if (found !== undefined || bytes.length > this.limits.bodyBytes) return found;
     if (bucket && bucket.length >= this.limits.perBucket) return undefined;
-    if (this.order.size >= this.limits.entries) this.forget(this.order.values().next().value!);
+    if (this.order.size >= this.limits.entries) {
+      this.forget(this.order.values().next().value!);
+      // Forgetting the oldest may have emptied, and so dropped, this very bucket.
+      bucket = this.buckets.get(hash);
+    }
     if (!bucket) {
       bucket = [];
       this.buckets.set(hash, bucket);
@@ -53,6 +54,11 @@ interface Known<T> {
   hash: number;
   bytes: Buffer;
   value: T;
+}
+
+function find<T>(bucket: Array<Known<T>> | undefined, bytes: Buffer): T | undefined {
+  if (bucket) for (const known of bucket) if (known.bytes.equals(bytes)) return known.value;
+  return undefined;
 }
 
 const SAMPLES = 32;

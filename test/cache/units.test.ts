@@ -159,6 +159,12 @@ describe('known request bodies', () => {
     ]);
     expect(known.get(colliding(1))).toBe(1);
     expect(known.get(colliding(2))).toBeUndefined();
+
+    // The oldest body forgotten to make room shared the new one's sampled hash: the new one is still found.
+    const full = new KnownBodies<number>({ entries: 1, bodyBytes: 8_192, perBucket: 2 });
+    full.getOrAdd(colliding(0), () => 0);
+    expect(full.getOrAdd(colliding(1), () => 1)).toBe(1);
+    expect([full.get(colliding(0)), full.get(colliding(1))]).toEqual([undefined, 1]);
   });
 });
 
